@@ -1,0 +1,261 @@
+from stdnum.cn import uscc
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+CUSTOMER_CATEGORIES = [
+    ("government", "Government regulator"),
+    ("manufacturer", "Manufacturer"),
+    ("intermediary", "Intermediary"),
+    ("public", "Public / individual"),
+]
+OWNERSHIP_TYPES = [
+    ("state_owned", "State-owned"),
+    ("private", "Private"),
+    ("joint_venture", "Joint venture"),
+    ("foreign_owned", "Wholly foreign-owned"),
+    ("collective", "Collective"),
+    ("other", "Other"),
+]
+ENTERPRISE_SCALES = [
+    ("large", "Large"),
+    ("medium", "Medium"),
+    ("small", "Small"),
+    ("micro", "Micro"),
+]
+OPERATING_STATUSES = [
+    ("operating", "Operating"),
+    ("suspended", "Suspended"),
+    ("deregistered", "Deregistered"),
+    ("revoked", "Licence revoked"),
+]
+IMPORTANCE_GRADES = [
+    ("a", "A - Key customer"),
+    ("b", "B - Important"),
+    ("c", "C - Normal"),
+    ("d", "D - Minor"),
+]
+ACQUISITION_CHANNELS = [
+    ("referral", "Referral by an existing customer"),
+    ("supply_chain", "Supply chain"),
+    ("conference", "Industry conference"),
+    ("spot_check", "Market-supervision spot check"),
+    ("association", "Industry association"),
+    ("exhibition", "Exhibition"),
+    ("online", "Online / self-media"),
+    ("walk_in", "Walk-in"),
+]
+LIFECYCLE_STAGES = [
+    ("prospect", "Prospect"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("loyal", "Loyal"),
+    ("at_risk", "At risk"),
+    ("lost", "Lost"),
+]
+LOST_REASONS = [
+    ("environment_change", "Change of external environment"),
+    ("capacity_limits", "Laboratory capacity limits"),
+    ("force_majeure", "Customer force majeure"),
+    ("promise_not_kept", "Promised service not delivered"),
+    ("expertise_lacking", "Insufficient staff expertise"),
+    ("poor_attitude", "Poor service attitude"),
+    ("unreasonable_fees", "Unreasonable fees"),
+    ("competitor", "Lost to a competitor"),
+]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Profile
+    customer_category = fields.Selection(CUSTOMER_CATEGORIES, tracking=True)
+    ownership_type = fields.Selection(OWNERSHIP_TYPES, tracking=True)
+    enterprise_scale = fields.Selection(ENTERPRISE_SCALES, tracking=True)
+    social_credit_code = fields.Char(
+        string="Unified Social Credit Code",
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        help="The 18-character code of the national business registry (统一社会信用代码).",
+    )
+    legal_representative = fields.Char(tracking=True)
+    quality_executive_id = fields.Many2one(
+        "res.partner",
+        string="Executive in Charge of Quality",
+        domain="[('parent_id', '=', id), ('is_company', '=', False)]",
+        help="The contact of this customer who answers for quality.",
+    )
+    main_products = fields.Text()
+    founding_date = fields.Date()
+    operating_status = fields.Selection(OPERATING_STATUSES, default="operating")
+    economic_overview = fields.Text()
+    importance_grade = fields.Selection(IMPORTANCE_GRADES, tracking=True)
+
+    # Acquisition and account team
+    acquisition_channel = fields.Selection(ACQUISITION_CHANNELS, tracking=True)
+    referrer_id = fields.Many2one(
+        "res.partner",
+        string="Referred by",
+        domain="[('is_company', '=', True), ('id', '!=', id)]",
+        help="The existing customer who introduced this one.",
+    )
+    service_manager_id = fields.Many2one(
+        "res.users",
+        string="Customer-Service Manager",
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+    technical_advisor_id = fields.Many2one(
+        "res.users",
+        string="Technical Advisor",
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+
+    # Lifecycle
+    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, default="prospect", tracking=True)
+    lifecycle_lost_reason = fields.Selection(LOST_REASONS, string="Lost Reason", tracking=True)
+
+    # Related records
+    qualification_ids = fields.One2many("lab.qualification", "partner_id", string="Qualifications")
+    qualification_count = fields.Integer(compute="_compute_qualification_count")
+    change_ids = fields.One2many("lab.partner.change", "partner_id", string="Change History")
+    key_person_ids = fields.One2many(
+        "lab.key.person",
+        "partner_id",
+        string="Key Persons",
+        groups="lab_crm.group_lab_crm_sensitive",
+    )
+
+    @api.depends("qualification_ids")
+    def _compute_qualification_count(self):
+        counts = dict(
+            self.env["lab.qualification"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.qualification_count = counts.get(partner, 0)
+
+    @api.constrains("social_credit_code", "is_company", "active", "company_id")
+    def _check_social_credit_code(self):
+        partners = self.filtered(lambda p: p.social_credit_code)
+        for partner in partners:
+            if not uscc.is_valid(partner.social_credit_code):
+                raise ValidationError(
+                    self.env._(
+                        "%(code)s is not a valid unified social credit code (customer %(name)s).",
+                        code=partner.social_credit_code,
+                        name=partner.display_name,
+                    )
+                )
+        active_companies = partners.filtered(lambda p: p.is_company and p.active)
+        if not active_companies:
+            return
+        # One query for the whole batch: other active companies with the same code.
+        # A customer shared by all companies (no company) clashes with every one.
+        others = self.with_context(active_test=True).search(
+            [
+                ("social_credit_code", "in", active_companies.mapped("social_credit_code")),
+                ("is_company", "=", True),
+                ("id", "not in", active_companies.ids),
+            ]
+        ) | active_companies
+        for partner in active_companies:
+            clash = others.filtered(
+                lambda o, p=partner: o != p
+                and o.social_credit_code == p.social_credit_code
+                and (not o.company_id or not p.company_id or o.company_id == p.company_id)
+            )[:1]
+            if clash:
+                raise ValidationError(
+                    self.env._(
+                        "The unified social credit code %(code)s of %(name)s is already used by "
+                        "%(other)s. Open that customer instead of creating a duplicate.",
+                        code=partner.social_credit_code,
+                        name=partner.display_name,
+                        other=clash.display_name,
+                    )
+                )
+
+    @api.constrains("quality_executive_id")
+    def _check_quality_executive_id(self):
+        for partner in self:
+            executive = partner.quality_executive_id
+            if executive and executive.commercial_partner_id != partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The executive in charge of quality of %(name)s must be one of its contacts; "
+                        "%(person)s is not.",
+                        name=partner.display_name,
+                        person=executive.display_name,
+                    )
+                )
+
+    @api.constrains("referrer_id")
+    def _check_referrer_id(self):
+        for partner in self:
+            if partner.referrer_id and partner.referrer_id.commercial_partner_id == partner.commercial_partner_id:
+                raise ValidationError(self.env._("%s cannot be referred by itself.", partner.display_name))
+
+    @api.constrains("lifecycle_stage", "lifecycle_lost_reason")
+    def _check_lifecycle_lost_reason(self):
+        for partner in self:
+            if partner.lifecycle_stage == "lost" and not partner.lifecycle_lost_reason:
+                raise ValidationError(
+                    self.env._("Give the reason why %s was lost.", partner.display_name)
+                )
+
+    @api.onchange("social_credit_code")
+    def _onchange_social_credit_code(self):
+        if self.social_credit_code:
+            self.social_credit_code = uscc.compact(self.social_credit_code)
+
+    @api.onchange("acquisition_channel")
+    def _onchange_acquisition_channel(self):
+        if self.acquisition_channel != "referral":
+            self.referrer_id = False
+
+    @api.onchange("lifecycle_stage")
+    def _onchange_lifecycle_stage(self):
+        if self.lifecycle_stage != "lost":
+            self.lifecycle_lost_reason = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._normalize_lab_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._normalize_lab_vals(vals)
+        Change = self.env["lab.partner.change"]
+        watched = self.filtered("is_company") if Change._watched_fields() & set(vals) else self.browse()
+        before = {partner.id: Change._snapshot(partner) for partner in watched}
+        result = super().write(vals)
+        if watched:
+            Change._record_changes(watched, before)
+        return result
+
+    @api.model
+    def _normalize_lab_vals(self, vals):
+        if vals.get("social_credit_code"):
+            vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
+        if "lifecycle_stage" in vals and vals["lifecycle_stage"] != "lost":
+            vals.setdefault("lifecycle_lost_reason", False)
+
+    def action_view_qualifications(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("lab_crm.lab_qualification_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    @api.model
+    def _lab_account_team_domain(self, user):
+        """Customers on whose account team ``user`` is, in any role."""
+        return Domain.OR(
+            [Domain(role, "=", user.id) for role in ("user_id", "service_manager_id", "technical_advisor_id")]
+        )

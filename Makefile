@@ -1,6 +1,6 @@
 # lab_crm: `make run` serves a local Odoo with lab_crm and demo data at
 # http://127.0.0.1:8069; `make test` runs every test. See README.md.
-.PHONY: setup run test lint clean
+.PHONY: setup run test lint pot clean
 
 setup:
 	bash scripts/setup.sh
@@ -13,6 +13,9 @@ test:
 
 lint:
 	bash scripts/lint.sh
+
+pot:
+	bash scripts/pot.sh
 
 clean:
 	rm -rf .state

@@ -59,6 +59,10 @@ class TestProfile(LabCrmCommon):
             {"customer_category", "ownership_type", "enterprise_scale", "acquisition_channel", "lifecycle_stage", "user_id"},
             group_bys,
         )
+        panel = {node.get("name") for node in arch.iterfind("searchpanel/field")}
+        self.assertEqual(
+            panel, {"customer_category", "lifecycle_stage", "enterprise_scale", "ownership_type", "acquisition_channel"}
+        )
         filters = {node.get("name") for node in arch.iter("filter")}
         self.assertLessEqual({"my_customers", "category_manufacturer", "stage_at_risk", "stage_lost"}, filters)
 

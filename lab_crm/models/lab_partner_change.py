@@ -27,11 +27,18 @@ class LabPartnerChange(models.Model):
     _description = "Customer Change History"
     _order = "date desc, id desc"
 
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
     company_id = fields.Many2one(related="partner_id.company_id", store=True)
     kind = fields.Selection(CHANGE_KINDS, required=True, default="restructuring")
     date = fields.Date(required=True, default=fields.Date.context_today)
-    user_id = fields.Many2one("res.users", string="Recorded by", required=True, default=lambda self: self.env.user)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Recorded by",
+        required=True,
+        default=lambda self: self.env.user,
+    )
     old_value = fields.Char(string="Before")
     new_value = fields.Char(string="After")
     description = fields.Text()
@@ -42,7 +49,7 @@ class LabPartnerChange(models.Model):
 
     @api.model
     def _snapshot(self, partner):
-        """The watched values of ``partner`` as readable text, one per kind of change."""
+        """The watched values of ``partner`` as text, one per kind of change."""
         snapshot = {}
         for kind, fnames in WATCHED_FIELDS.items():
             parts = []
@@ -60,7 +67,7 @@ class LabPartnerChange(models.Model):
 
     @api.model
     def _record_changes(self, partners, before):
-        """Log, in one batch, what changed on ``partners`` since the ``before`` snapshots."""
+        """Log, in one batch, what changed on ``partners`` since ``before``."""
         vals_list = []
         for partner in partners:
             after = self._snapshot(partner)

@@ -37,12 +37,16 @@ class LabQualification(models.Model):
         default="certification",
         tracking=True,
     )
-    name = fields.Char(string="Title", required=True, help="The product, brand or award it is for.")
+    name = fields.Char(
+        string="Title", required=True, help="The product, brand or award it is for."
+    )
     number = fields.Char(tracking=True)
     issuer = fields.Char()
     scope = fields.Text()
     issue_date = fields.Date(tracking=True)
-    expiry_date = fields.Date(tracking=True, help="Leave empty when it does not expire.")
+    expiry_date = fields.Date(
+        tracking=True, help="Leave empty when it does not expire."
+    )
     status = fields.Selection(
         [("valid", "Valid"), ("expiring", "Expiring"), ("expired", "Expired")],
         compute="_compute_status",
@@ -51,12 +55,16 @@ class LabQualification(models.Model):
     expiry_notice_date = fields.Date(
         readonly=True,
         copy=False,
-        help="The expiry date for which the account manager was already given an activity.",
+        help="The expiry date for which the account manager already got an activity.",
     )
 
     @api.model
     def _expiry_notice_days(self):
-        param = self.env["ir.config_parameter"].sudo().get_param("lab_crm.qualification_expiry_days")
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lab_crm.qualification_expiry_days")
+        )
         return int(param) if param else DEFAULT_EXPIRY_NOTICE_DAYS
 
     @api.depends("expiry_date")
@@ -79,8 +87,10 @@ class LabQualification(models.Model):
         horizon = today + timedelta(days=self._expiry_notice_days())
         by_status = {
             "expired": Domain("expiry_date", "<", today),
-            "expiring": Domain("expiry_date", ">=", today) & Domain("expiry_date", "<=", horizon),
-            "valid": Domain("expiry_date", "=", False) | Domain("expiry_date", ">", horizon),
+            "expiring": Domain("expiry_date", ">=", today)
+            & Domain("expiry_date", "<=", horizon),
+            "valid": Domain("expiry_date", "=", False)
+            | Domain("expiry_date", ">", horizon),
         }
         domain = Domain.OR(by_status[status] for status in value if status in by_status)
         return domain if operator == "in" else ~domain
@@ -95,7 +105,8 @@ class LabQualification(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "%(name)s cannot expire (%(expiry)s) before it is issued (%(issue)s).",
+                        "%(name)s cannot expire (%(expiry)s) "
+                        "before it is issued (%(issue)s).",
                         name=qualification.name,
                         expiry=qualification.expiry_date,
                         issue=qualification.issue_date,
@@ -104,9 +115,9 @@ class LabQualification(models.Model):
 
     @api.model
     def _cron_notify_expiring(self):
-        """Give the account manager one activity per qualification entering its expiry window.
+        """Give the account manager one activity per line entering its expiry window.
 
-        A line is noticed once per expiry date: a renewed line (new expiry date) is noticed again.
+        A line is noticed once per expiry date: a renewed line is noticed again.
         """
         today = fields.Date.context_today(self)
         horizon = today + timedelta(days=self._expiry_notice_days())
@@ -121,11 +132,15 @@ class LabQualification(models.Model):
             partner = qualification.partner_id
             responsible = partner.user_id or partner.service_manager_id
             if not responsible:
-                continue  # noticed on a later run, once the customer has an account team
+                continue  # noticed on a later run, once there is an account team
             qualification.activity_schedule(
                 act_type_xmlid="lab_crm.mail_activity_type_qualification_expiry",
                 date_deadline=qualification.expiry_date,
-                summary=self.env._("%s expires on %s", qualification.name, qualification.expiry_date),
+                summary=self.env._(
+                    "%(name)s expires on %(date)s",
+                    name=qualification.name,
+                    date=qualification.expiry_date,
+                ),
                 user_id=responsible.id,
             )
             qualification.expiry_notice_date = qualification.expiry_date

@@ -66,6 +66,18 @@ LOST_REASONS = [
 ]
 
 
+def _share_company(partner, other):
+    """Whether two partners are seen by a common company.
+
+    A partner without company is shared by all companies, so it meets every other.
+    """
+    return (
+        not partner.company_id
+        or not other.company_id
+        or partner.company_id == other.company_id
+    )
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -78,7 +90,7 @@ class ResPartner(models.Model):
         copy=False,
         index="btree_not_null",
         tracking=True,
-        help="The 18-character code of the national business registry (统一社会信用代码).",
+        help="The 18-character national business registry code (统一社会信用代码).",
     )
     legal_representative = fields.Char(tracking=True)
     quality_executive_id = fields.Many2one(
@@ -109,19 +121,26 @@ class ResPartner(models.Model):
     )
     technical_advisor_id = fields.Many2one(
         "res.users",
-        string="Technical Advisor",
         domain="[('share', '=', False)]",
         tracking=True,
     )
 
     # Lifecycle
-    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, default="prospect", tracking=True)
-    lifecycle_lost_reason = fields.Selection(LOST_REASONS, string="Lost Reason", tracking=True)
+    lifecycle_stage = fields.Selection(
+        LIFECYCLE_STAGES, default="prospect", tracking=True
+    )
+    lifecycle_lost_reason = fields.Selection(
+        LOST_REASONS, string="Lost Reason", tracking=True
+    )
 
     # Related records
-    qualification_ids = fields.One2many("lab.qualification", "partner_id", string="Qualifications")
+    qualification_ids = fields.One2many(
+        "lab.qualification", "partner_id", string="Qualifications"
+    )
     qualification_count = fields.Integer(compute="_compute_qualification_count")
-    change_ids = fields.One2many("lab.partner.change", "partner_id", string="Change History")
+    change_ids = fields.One2many(
+        "lab.partner.change", "partner_id", string="Change History"
+    )
     key_person_ids = fields.One2many(
         "lab.key.person",
         "partner_id",
@@ -146,7 +165,8 @@ class ResPartner(models.Model):
             if not uscc.is_valid(partner.social_credit_code):
                 raise ValidationError(
                     self.env._(
-                        "%(code)s is not a valid unified social credit code (customer %(name)s).",
+                        "%(code)s is not a valid unified social credit code "
+                        "(customer %(name)s).",
                         code=partner.social_credit_code,
                         name=partner.display_name,
                     )
@@ -154,26 +174,25 @@ class ResPartner(models.Model):
         active_companies = partners.filtered(lambda p: p.is_company and p.active)
         if not active_companies:
             return
-        # One query for the whole batch: other active companies with the same code.
-        # A customer shared by all companies (no company) clashes with every one.
-        others = self.with_context(active_test=True).search(
-            [
-                ("social_credit_code", "in", active_companies.mapped("social_credit_code")),
-                ("is_company", "=", True),
-                ("id", "not in", active_companies.ids),
-            ]
-        ) | active_companies
+        # One query for the whole batch: the active companies sharing these codes.
+        codes = active_companies.mapped("social_credit_code")
+        holders = self.with_context(active_test=True).search(
+            [("social_credit_code", "in", codes), ("is_company", "=", True)]
+        )
         for partner in active_companies:
-            clash = others.filtered(
-                lambda o, p=partner: o != p
-                and o.social_credit_code == p.social_credit_code
-                and (not o.company_id or not p.company_id or o.company_id == p.company_id)
+            clash = (holders | active_companies).filtered(
+                lambda other, partner=partner: (
+                    other != partner
+                    and other.social_credit_code == partner.social_credit_code
+                    and _share_company(other, partner)
+                )
             )[:1]
             if clash:
                 raise ValidationError(
                     self.env._(
-                        "The unified social credit code %(code)s of %(name)s is already used by "
-                        "%(other)s. Open that customer instead of creating a duplicate.",
+                        "The unified social credit code %(code)s of %(name)s is "
+                        "already used by %(other)s. Open that customer instead of "
+                        "creating a duplicate.",
                         code=partner.social_credit_code,
                         name=partner.display_name,
                         other=clash.display_name,
@@ -184,10 +203,14 @@ class ResPartner(models.Model):
     def _check_quality_executive_id(self):
         for partner in self:
             executive = partner.quality_executive_id
-            if executive and executive.commercial_partner_id != partner.commercial_partner_id:
+            if (
+                executive
+                and executive.commercial_partner_id != partner.commercial_partner_id
+            ):
                 raise ValidationError(
                     self.env._(
-                        "The executive in charge of quality of %(name)s must be one of its contacts; "
+                        "The executive in charge of quality of %(name)s must be one of "
+                        "its contacts; "
                         "%(person)s is not.",
                         name=partner.display_name,
                         person=executive.display_name,
@@ -197,8 +220,14 @@ class ResPartner(models.Model):
     @api.constrains("referrer_id")
     def _check_referrer_id(self):
         for partner in self:
-            if partner.referrer_id and partner.referrer_id.commercial_partner_id == partner.commercial_partner_id:
-                raise ValidationError(self.env._("%s cannot be referred by itself.", partner.display_name))
+            if (
+                partner.referrer_id
+                and partner.referrer_id.commercial_partner_id
+                == partner.commercial_partner_id
+            ):
+                raise ValidationError(
+                    self.env._("%s cannot be referred by itself.", partner.display_name)
+                )
 
     @api.constrains("lifecycle_stage", "lifecycle_lost_reason")
     def _check_lifecycle_lost_reason(self):
@@ -232,7 +261,11 @@ class ResPartner(models.Model):
     def write(self, vals):
         self._normalize_lab_vals(vals)
         Change = self.env["lab.partner.change"]
-        watched = self.filtered("is_company") if Change._watched_fields() & set(vals) else self.browse()
+        watched = (
+            self.filtered("is_company")
+            if Change._watched_fields() & set(vals)
+            else self.browse()
+        )
         before = {partner.id: Change._snapshot(partner) for partner in watched}
         result = super().write(vals)
         if watched:
@@ -248,7 +281,9 @@ class ResPartner(models.Model):
 
     def action_view_qualifications(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("lab_crm.lab_qualification_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lab_crm.lab_qualification_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
@@ -257,5 +292,8 @@ class ResPartner(models.Model):
     def _lab_account_team_domain(self, user):
         """Customers on whose account team ``user`` is, in any role."""
         return Domain.OR(
-            [Domain(role, "=", user.id) for role in ("user_id", "service_manager_id", "technical_advisor_id")]
+            [
+                Domain(role, "=", user.id)
+                for role in ("user_id", "service_manager_id", "technical_advisor_id")
+            ]
         )

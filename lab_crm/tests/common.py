@@ -1,7 +1,8 @@
-from odoo.addons.base.tests.common import BaseCommon
 from odoo.tests import new_test_user
 
-# Valid unified social credit codes (check digits verified by hand against GB 32100-2015).
+from odoo.addons.base.tests.common import BaseCommon
+
+# Valid unified social credit codes (check digits per GB 32100-2015).
 CODE_A = "91110108551385082Q"
 CODE_B = "91440300260181590Y"
 
@@ -16,9 +17,15 @@ class LabCrmFixture:
 
     @classmethod
     def setup_lab_fixture(cls):
-        cls.lab_user = new_test_user(cls.env, login="lab_user", groups="lab_crm.group_lab_crm_user")
-        cls.lab_manager = new_test_user(cls.env, login="lab_manager", groups="lab_crm.group_lab_crm_manager")
-        cls.lab_sensitive = new_test_user(cls.env, login="lab_sensitive", groups="lab_crm.group_lab_crm_sensitive")
+        cls.lab_user = new_test_user(
+            cls.env, login="lab_user", groups="lab_crm.group_lab_crm_user"
+        )
+        cls.lab_manager = new_test_user(
+            cls.env, login="lab_manager", groups="lab_crm.group_lab_crm_manager"
+        )
+        cls.lab_sensitive = new_test_user(
+            cls.env, login="lab_sensitive", groups="lab_crm.group_lab_crm_sensitive"
+        )
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Jiangnan Textile",
@@ -27,7 +34,9 @@ class LabCrmFixture:
                 "user_id": cls.lab_user.id,
             }
         )
-        cls.contact = cls.env["res.partner"].create({"name": "Chen Li", "parent_id": cls.customer.id})
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Chen Li", "parent_id": cls.customer.id}
+        )
 
 
 class LabCrmCommon(BaseCommon, LabCrmFixture):

@@ -19,7 +19,9 @@ class TestChangeHistory(LabCrmCommon):
                 "social_credit_code": CODE_A,
             }
         )
-        changes = {c.kind: (c.old_value or "", c.new_value) for c in self.customer.change_ids}
+        changes = {
+            c.kind: (c.old_value or "", c.new_value) for c in self.customer.change_ids
+        }
         self.assertEqual(
             changes,
             {
@@ -32,24 +34,35 @@ class TestChangeHistory(LabCrmCommon):
             },
         )
         self.assertEqual(self.customer.change_ids.user_id, self.lab_user)
-        self.assertEqual(set(self.customer.change_ids.mapped("date")), {self.customer.change_ids[0].date})
+        self.assertEqual(
+            set(self.customer.change_ids.mapped("date")),
+            {self.customer.change_ids[0].date},
+        )
 
     def test_unwatched_or_unchanged_values_leave_no_history(self):
         self.customer.change_ids.unlink()
-        self.customer.write({"comment": "Prefers e-mail", "customer_category": "manufacturer"})
+        self.customer.write(
+            {"comment": "Prefers e-mail", "customer_category": "manufacturer"}
+        )
         self.customer.write({"name": "Jiangnan Textile"})  # same name again
         self.assertFalse(self.customer.change_ids)
 
     def test_contacts_have_no_history(self):
         self.contact.write({"name": "Chen Li (Quality)", "city": "Wuxi"})
-        self.assertFalse(self.env["lab.partner.change"].search([("partner_id", "=", self.contact.id)]))
+        self.assertFalse(
+            self.env["lab.partner.change"].search(
+                [("partner_id", "=", self.contact.id)]
+            )
+        )
 
     def test_restructuring_is_recorded_as_a_dated_event(self):
         with Form(self.env["lab.partner.change"].with_user(self.lab_user)) as form:
             form.partner_id = self.customer
             form.kind = "restructuring"
             form.date = "2021-09-01"
-            form.description = "Restructured from a state-owned plant into a joint-stock company"
+            form.description = (
+                "Restructured from a state-owned plant into a joint-stock company"
+            )
         event = form.record
         self.assertIn(event, self.customer.change_ids)
         self.assertEqual(str(event.date), "2021-09-01")

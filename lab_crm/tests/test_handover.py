@@ -15,19 +15,40 @@ class TestHandover(LabCrmCommon):
         cls.colleague = new_test_user(cls.env, login="colleague", groups=groups)
         Partner = cls.env["res.partner"]
         # The departing user's customers, one per account-team role (and one archived).
-        cls.managed = Partner.create({"name": "Managed", "is_company": True, "user_id": cls.departing.id})
+        cls.managed = Partner.create(
+            {"name": "Managed", "is_company": True, "user_id": cls.departing.id}
+        )
         cls.served = Partner.create(
-            {"name": "Served", "is_company": True, "service_manager_id": cls.departing.id, "user_id": cls.colleague.id}
+            {
+                "name": "Served",
+                "is_company": True,
+                "service_manager_id": cls.departing.id,
+                "user_id": cls.colleague.id,
+            }
         )
         cls.advised = Partner.create(
-            {"name": "Advised", "is_company": True, "technical_advisor_id": cls.departing.id}
+            {
+                "name": "Advised",
+                "is_company": True,
+                "technical_advisor_id": cls.departing.id,
+            }
         )
         cls.archived = Partner.create(
-            {"name": "Archived", "is_company": True, "user_id": cls.departing.id, "active": False}
+            {
+                "name": "Archived",
+                "is_company": True,
+                "user_id": cls.departing.id,
+                "active": False,
+            }
         )
         # A colleague's customer, untouched by the handover.
         cls.others = Partner.create(
-            {"name": "Others", "is_company": True, "user_id": cls.colleague.id, "technical_advisor_id": cls.colleague.id}
+            {
+                "name": "Others",
+                "is_company": True,
+                "user_id": cls.colleague.id,
+                "technical_advisor_id": cls.colleague.id,
+            }
         )
 
         Activity = cls.env["mail.activity"]
@@ -46,22 +67,44 @@ class TestHandover(LabCrmCommon):
 
         cls.activity_managed = activity(cls.managed, cls.departing)
         cls.activity_managed_colleague = activity(cls.managed, cls.colleague)
-        cls.activity_others = activity(cls.others, cls.departing)  # not on a departing user's customer
+        cls.activity_others = activity(
+            cls.others, cls.departing
+        )  # not on a departing user's customer
 
         Lead = cls.env["crm.lead"]
         cls.lead_open = Lead.create(
-            {"name": "Open deal", "type": "opportunity", "partner_id": cls.managed.id, "user_id": cls.departing.id}
+            {
+                "name": "Open deal",
+                "type": "opportunity",
+                "partner_id": cls.managed.id,
+                "user_id": cls.departing.id,
+            }
         )
         cls.activity_lead = activity(cls.lead_open, cls.departing)
         cls.lead_colleague = Lead.create(
-            {"name": "Colleague's deal", "type": "opportunity", "partner_id": cls.managed.id, "user_id": cls.colleague.id}
+            {
+                "name": "Colleague's deal",
+                "type": "opportunity",
+                "partner_id": cls.managed.id,
+                "user_id": cls.colleague.id,
+            }
         )
         cls.lead_won = Lead.create(
-            {"name": "Won deal", "type": "opportunity", "partner_id": cls.managed.id, "user_id": cls.departing.id}
+            {
+                "name": "Won deal",
+                "type": "opportunity",
+                "partner_id": cls.managed.id,
+                "user_id": cls.departing.id,
+            }
         )
         cls.lead_won.action_set_won()
         cls.lead_others = Lead.create(
-            {"name": "Deal of another customer", "type": "opportunity", "partner_id": cls.others.id, "user_id": cls.departing.id}
+            {
+                "name": "Deal of another customer",
+                "type": "opportunity",
+                "partner_id": cls.others.id,
+                "user_id": cls.departing.id,
+            }
         )
 
     def _run_handover(self, user):
@@ -80,7 +123,10 @@ class TestHandover(LabCrmCommon):
         self.assertEqual(self.served.service_manager_id, self.successor)
         self.assertEqual(self.served.user_id, self.colleague)  # the other role stays
         self.assertEqual(self.advised.technical_advisor_id, self.successor)
-        self.assertEqual((self.others.user_id, self.others.technical_advisor_id), (self.colleague, self.colleague))
+        self.assertEqual(
+            (self.others.user_id, self.others.technical_advisor_id),
+            (self.colleague, self.colleague),
+        )
 
         self.assertEqual(self.activity_managed.user_id, self.successor)
         self.assertEqual(self.activity_lead.user_id, self.successor)
@@ -98,7 +144,8 @@ class TestHandover(LabCrmCommon):
             self.managed | self.served | self.advised | self.archived,
         )
         self.assertEqual(
-            (wizard.partner_count, wizard.activity_count, wizard.opportunity_count), (4, 2, 1)
+            (wizard.partner_count, wizard.activity_count, wizard.opportunity_count),
+            (4, 2, 1),
         )
 
     def test_handover_is_logged_on_each_customer(self):
@@ -113,7 +160,12 @@ class TestHandover(LabCrmCommon):
                 self.assertIn("Account team handover from departing", body)
                 self.assertIn("to successor", body)
                 self.assertIn(role, body)
-        self.assertNotIn("handover", self.others.message_ids.mapped("body")[0] if self.others.message_ids else "")
+        self.assertNotIn(
+            "handover",
+            self.others.message_ids.mapped("body")[0]
+            if self.others.message_ids
+            else "",
+        )
 
     def test_only_managers_run_a_handover(self):
         with self.assertRaises(AccessError):
@@ -122,5 +174,8 @@ class TestHandover(LabCrmCommon):
     def test_successor_must_be_someone_else(self):
         with self.assertRaises(ValidationError):
             self.env["lab.handover.wizard"].create(
-                {"departing_user_id": self.departing.id, "successor_id": self.departing.id}
+                {
+                    "departing_user_id": self.departing.id,
+                    "successor_id": self.departing.id,
+                }
             )

@@ -9,7 +9,9 @@ class TestQualification(LabCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param("lab_crm.qualification_expiry_days", 30)
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "lab_crm.qualification_expiry_days", 30
+        )
         Qualification = cls.env["lab.qualification"]
         cls.licence = Qualification.create(
             {
@@ -21,17 +23,29 @@ class TestQualification(LabCrmCommon):
             }
         )
         cls.trademark = Qualification.create(
-            {"partner_id": cls.customer.id, "qualification_type": "trademark", "name": "JIANGNAN", "issue_date": "2015-03-01"}
+            {
+                "partner_id": cls.customer.id,
+                "qualification_type": "trademark",
+                "name": "JIANGNAN",
+                "issue_date": "2015-03-01",
+            }
         )
-        cls.activity_type = cls.env.ref("lab_crm.mail_activity_type_qualification_expiry")
+        cls.activity_type = cls.env.ref(
+            "lab_crm.mail_activity_type_qualification_expiry"
+        )
 
     def _expiry_activities(self, record):
         return self.env["mail.activity"].search(
-            [("res_model", "=", record._name), ("res_id", "=", record.id), ("activity_type_id", "=", self.activity_type.id)]
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("activity_type_id", "=", self.activity_type.id),
+            ]
         )
 
     def test_status_on_frozen_dates(self):
-        # Expiry 2026-06-30, window 30 days: expiring from 2026-05-31, expired from 2026-07-01.
+        # Expiry 2026-06-30, window 30 days:
+        # expiring from 2026-05-31, expired from 2026-07-01.
         for today, status in [
             ("2026-05-30", "valid"),
             ("2026-05-31", "expiring"),
@@ -43,12 +57,17 @@ class TestQualification(LabCrmCommon):
                 self.assertEqual(self.licence.status, status)
                 self.assertEqual(self.trademark.status, "valid")  # no expiry date
                 found = self.env["lab.qualification"].search(
-                    [("id", "in", (self.licence | self.trademark).ids), ("status", "=", status)]
+                    [
+                        ("id", "in", (self.licence | self.trademark).ids),
+                        ("status", "=", status),
+                    ]
                 )
                 self.assertIn(self.licence, found)
 
     def test_window_comes_from_settings(self):
-        self.env["ir.config_parameter"].sudo().set_param("lab_crm.qualification_expiry_days", 90)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "lab_crm.qualification_expiry_days", 90
+        )
         with freeze_time("2026-04-15"):  # 76 days before expiry
             self.assertEqual(self.licence.status, "expiring")
 
@@ -82,7 +101,10 @@ class TestQualification(LabCrmCommon):
         with freeze_time("2031-06-20"):
             Qualification._cron_notify_expiring()
         self.assertEqual(
-            sorted(str(d) for d in self._expiry_activities(self.licence).mapped("date_deadline")),
+            sorted(
+                str(d)
+                for d in self._expiry_activities(self.licence).mapped("date_deadline")
+            ),
             ["2026-06-30", "2031-06-30"],
         )
 
@@ -94,4 +116,7 @@ class TestQualification(LabCrmCommon):
     def test_customer_counts_its_qualifications(self):
         self.assertEqual(self.customer.qualification_count, 2)
         action = self.customer.action_view_qualifications()
-        self.assertEqual(self.env["lab.qualification"].search(action["domain"]), self.licence | self.trademark)
+        self.assertEqual(
+            self.env["lab.qualification"].search(action["domain"]),
+            self.licence | self.trademark,
+        )

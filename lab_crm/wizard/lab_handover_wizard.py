@@ -11,12 +11,16 @@ class LabHandoverWizard(models.TransientModel):
     _name = "lab.handover.wizard"
     _description = "Account Team Handover"
 
-    departing_user_id = fields.Many2one("res.users", string="Departing User", required=True)
+    departing_user_id = fields.Many2one("res.users", required=True)
     successor_id = fields.Many2one(
-        "res.users", string="Successor", required=True, domain="[('share', '=', False)]"
+        "res.users", required=True, domain="[('share', '=', False)]"
     )
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True)
-    partner_ids = fields.Many2many("res.partner", string="Customers Moved", readonly=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")], default="draft", required=True
+    )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers Moved", readonly=True
+    )
     partner_count = fields.Integer(string="Customers", readonly=True)
     activity_count = fields.Integer(string="Activities", readonly=True)
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
@@ -25,14 +29,21 @@ class LabHandoverWizard(models.TransientModel):
     def _check_successor_id(self):
         for wizard in self:
             if wizard.departing_user_id == wizard.successor_id:
-                raise ValidationError(self.env._("The successor must be someone other than the departing user."))
+                raise ValidationError(
+                    self.env._(
+                        "The successor must be someone other than the departing user."
+                    )
+                )
             if wizard.successor_id.share:
-                raise ValidationError(self.env._("The successor must be an internal user."))
+                raise ValidationError(
+                    self.env._("The successor must be an internal user.")
+                )
 
     def action_handover(self):
-        """Move the departing user's customers, their open activities and open opportunities.
+        """Move the departing user's customers, open activities and opportunities.
 
-        Runs as superuser once the caller passed the wizard's access rights (managers only):
+        Runs as superuser once the caller passed the wizard's access rights
+        (managers only):
         the departing user's records are, by definition, not the manager's own.
         """
         self.ensure_one()
@@ -44,7 +55,9 @@ class LabHandoverWizard(models.TransientModel):
             partners = Partner.search([(role, "=", departing.id)])
             partners.write({role: successor.id})
             for partner in partners:
-                roles_by_partner.setdefault(partner, []).append(Partner._fields[role]._description_string(self.env))
+                roles_by_partner.setdefault(partner, []).append(
+                    Partner._fields[role]._description_string(self.env)
+                )
         moved = Partner.browse([partner.id for partner in roles_by_partner])
 
         customers = moved.commercial_partner_id
@@ -62,17 +75,28 @@ class LabHandoverWizard(models.TransientModel):
         )
         opportunities.write({"user_id": successor.id})
 
-        qualifications = self.env["lab.qualification"].sudo().search([("partner_id", "in", moved.ids)])
+        qualifications = (
+            self.env["lab.qualification"]
+            .sudo()
+            .search([("partner_id", "in", moved.ids)])
+        )
         activities = (
             self.env["mail.activity"]
             .sudo()
             .search(
                 [
                     ("user_id", "=", departing.id),
-                    "|", "|",
-                    "&", ("res_model", "=", "res.partner"), ("res_id", "in", moved.ids),
-                    "&", ("res_model", "=", "crm.lead"), ("res_id", "in", opportunities.ids),
-                    "&", ("res_model", "=", "lab.qualification"), ("res_id", "in", qualifications.ids),
+                    "|",
+                    "|",
+                    "&",
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", moved.ids),
+                    "&",
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", opportunities.ids),
+                    "&",
+                    ("res_model", "=", "lab.qualification"),
+                    ("res_id", "in", qualifications.ids),
                 ]
             )
         )
@@ -82,7 +106,8 @@ class LabHandoverWizard(models.TransientModel):
             partner.message_post(
                 body=Markup("<p>%s</p>")
                 % self.env._(
-                    "Account team handover from %(departing)s to %(successor)s (%(roles)s), by %(author)s.",
+                    "Account team handover from %(departing)s to %(successor)s "
+                    "(%(roles)s), by %(author)s.",
                     departing=departing.name,
                     successor=successor.name,
                     roles=", ".join(roles),

@@ -1,0 +1,194 @@
+"""Drives a real Odoo from outside, for the end-to-end checks of tests/.
+
+Odoo runs as a subprocess (odoo-bin with the configuration of scripts/setup.sh) and
+the databases are read with psycopg2. Settings come from the environment that
+scripts/test.sh exports (ODOO_SRC, ODOO_CONF, PYTHON, DB_USER, DB_PASSWORD, ...),
+with the defaults of scripts/common.sh. Not a test module: pytest collects only
+test_*.py.
+"""
+
+import ast
+import configparser
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+ADDON_DIR = REPO_DIR / "lab_crm"
+DEPENDENCIES = "crm,sale_management,account,portal"
+
+# A log record of Odoo: "2026-01-31 12:00:00,123 4242 WARNING db logger: message".
+LOG_PROBLEM = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (WARNING|ERROR|CRITICAL) "
+)
+
+
+@dataclass
+class Settings:
+    odoo_src: Path
+    python: str
+    odoo_conf: Path
+    db_host: str
+    db_port: int
+    db_user: str
+    db_password: str
+    data_dir: Path
+
+    @classmethod
+    def from_env(cls):
+        odoo_src = Path(os.environ.get("ODOO_SRC", "/opt/odoo-19.0"))
+        odoo_conf = Path(os.environ.get("ODOO_CONF", REPO_DIR / ".state" / "odoo.conf"))
+        conf = configparser.ConfigParser(interpolation=None)
+        conf.read(odoo_conf)
+        options = conf["options"] if conf.has_section("options") else {}
+        return cls(
+            odoo_src=odoo_src,
+            python=os.environ.get("PYTHON", sys.executable),
+            odoo_conf=odoo_conf,
+            db_host=options.get("db_host") or os.environ.get("PGHOST", "127.0.0.1"),
+            db_port=int(options.get("db_port") or os.environ.get("PGPORT", 5432)),
+            db_user=os.environ.get("DB_USER") or options.get("db_user", "lab_crm"),
+            db_password=os.environ.get("DB_PASSWORD")
+            or options.get("db_password", "lab_crm"),
+            data_dir=Path(options.get("data_dir") or REPO_DIR / ".state" / "data"),
+        )
+
+    # PostgreSQL -----------------------------------------------------------------
+
+    def connect(self, dbname="postgres"):
+        conn = psycopg2.connect(
+            dbname=dbname,
+            host=self.db_host,
+            port=self.db_port,
+            user=self.db_user,
+            password=self.db_password,
+        )
+        conn.autocommit = True
+        return conn
+
+    def query(self, dbname, query, params=None):
+        """Rows of one query on dbname, in a connection of its own."""
+        conn = self.connect(dbname)
+        try:
+            with conn.cursor() as cr:
+                cr.execute(query, params)
+                return cr.fetchall()
+        finally:
+            conn.close()
+
+    def db_exists(self, dbname):
+        rows = self.query(
+            "postgres", "SELECT 1 FROM pg_database WHERE datname = %s", [dbname]
+        )
+        return bool(rows)
+
+    def copy_db(self, template, dbname):
+        """dbname as a copy of template, its filestore included."""
+        self.drop_db(dbname)
+        conn = self.connect()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(dbname), sql.Identifier(template)
+                    )
+                )
+        finally:
+            conn.close()
+        source = self.filestore(template)
+        if source.is_dir():
+            shutil.copytree(source, self.filestore(dbname))
+
+    def drop_db(self, dbname):
+        conn = self.connect()
+        try:
+            with conn.cursor() as cr:
+                cr.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(dbname)
+                    )
+                )
+        finally:
+            conn.close()
+        shutil.rmtree(self.filestore(dbname), ignore_errors=True)
+
+    def filestore(self, dbname):
+        return self.data_dir / "filestore" / dbname
+
+    # Odoo -------------------------------------------------------------------------
+
+    def odoo(self, *args, timeout=1800):
+        """Runs odoo-bin with the configuration file (after a subcommand's name when
+        args start with one, as `module uninstall`)."""
+        args = list(args)
+        command = []
+        while args and not args[0].startswith("-"):
+            command.append(args.pop(0))
+        cmd = [
+            self.python,
+            str(self.odoo_src / "odoo-bin"),
+            *command,
+            "-c",
+            str(self.odoo_conf),
+            *args,
+        ]
+        start = time.monotonic()
+        proc = subprocess.run(
+            cmd,
+            cwd=REPO_DIR,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return OdooRun(cmd, proc.returncode, proc.stdout, time.monotonic() - start)
+
+
+@dataclass
+class OdooRun:
+    cmd: list
+    returncode: int
+    output: str
+    seconds: float
+
+    def problems(self):
+        """The log records of level WARNING and above."""
+        return [line for line in self.output.splitlines() if LOG_PROBLEM.match(line)]
+
+    def module_seconds(self, module):
+        """The seconds Odoo says it spent loading module, or None."""
+        found = re.search(
+            rf"Module {re.escape(module)} loaded in ([0-9.]+)s", self.output
+        )
+        return float(found.group(1)) if found else None
+
+    def report(self, tail=60):
+        lines = self.output.splitlines()
+        return "\n".join(
+            [
+                f"$ {' '.join(self.cmd)}",
+                f"exit status {self.returncode} after {self.seconds:.1f} s",
+                "problems logged:",
+                *(self.problems() or ["(none)"]),
+                f"last {tail} lines of the log:",
+                *lines[-tail:],
+            ]
+        )
+
+    def assert_clean(self, what):
+        assert self.returncode == 0 and not self.problems(), (
+            f"{what} failed or logged problems\n{self.report()}"
+        )
+
+
+def manifest(addon_dir=ADDON_DIR):
+    return ast.literal_eval((addon_dir / "__manifest__.py").read_text())

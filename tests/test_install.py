@@ -1,0 +1,290 @@
+"""End-to-end: lab_crm installs, upgrades and uninstalls cleanly in a real Odoo.
+
+Odoo runs as a subprocess (odoo-bin), the databases are read with psycopg2; see
+odoo_e2e.py. The databases are named after LAB_CRM_DB_PREFIX, so scripts/test.sh
+drops them even when a test dies before its own clean-up. An Odoo run "succeeds"
+when it exits with 0 and logs nothing at WARNING level or above.
+"""
+
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+from odoo_e2e import ADDON_DIR, Settings, manifest
+
+MODULE = "lab_crm"
+LAB_MODELS = {
+    "lab.qualification",
+    "lab.partner.change",
+    "lab.key.person",
+    "lab.handover.wizard",
+}
+# Tables of the models whose _table is not their name with "_" for ".".
+TABLES = {
+    "ir.actions.act_window": "ir_act_window",
+    "ir.actions.act_window.view": "ir_act_window_view",
+    "ir.actions.act_url": "ir_act_url",
+    "ir.actions.client": "ir_act_client",
+    "ir.actions.report": "ir_act_report_xml",
+    "ir.actions.server": "ir_act_server",
+}
+
+
+@pytest.fixture(scope="module")
+def odoo():
+    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
+        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
+    return Settings.from_env()
+
+
+@pytest.fixture
+def new_db(odoo):
+    """Names of databases to drop (with their filestore) after the test."""
+    names = []
+
+    def name(suffix):
+        dbname = f"{os.environ['LAB_CRM_DB_PREFIX']}_{suffix}"
+        odoo.drop_db(dbname)
+        names.append(dbname)
+        return dbname
+
+    yield name
+    for dbname in names:
+        odoo.drop_db(dbname)
+
+
+def table_of(model):
+    return TABLES.get(model, model.replace(".", "_"))
+
+
+def existing_tables(odoo, db, tables):
+    rows = odoo.query(
+        db,
+        "SELECT table_name FROM information_schema.tables"
+        " WHERE table_schema = 'public' AND table_name = ANY(%s)",
+        [sorted(tables)],
+    )
+    return {table for (table,) in rows}
+
+
+def existing_columns(odoo, db, columns):
+    rows = odoo.query(
+        db,
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = 'public' AND table_name || '.' || column_name = ANY(%s)",
+        [sorted(f"{table}.{column}" for table, column in columns)],
+    )
+    return set(rows)
+
+
+def existing_constraints(odoo, db, names=None):
+    """The constraints and indexes of lab_crm (ir_model_constraint) that exist in
+    PostgreSQL, among names when given."""
+    rows = odoo.query(
+        db,
+        """
+        SELECT c.name FROM ir_model_constraint c
+          JOIN ir_module_module m ON m.id = c.module
+         WHERE m.name = %s
+        """,
+        [MODULE],
+    )
+    candidates = {name for (name,) in rows} if names is None else set(names)
+    found = odoo.query(
+        db,
+        """
+        SELECT conname FROM pg_constraint WHERE conname = ANY(%(names)s)
+         UNION
+        SELECT relname FROM pg_class WHERE relkind = 'i' AND relname = ANY(%(names)s)
+        """,
+        {"names": sorted(candidates)},
+    )
+    return {name for (name,) in found}
+
+
+def module_state(odoo, db):
+    rows = odoo.query(
+        db, "SELECT state, demo FROM ir_module_module WHERE name = %s", [MODULE]
+    )
+    return rows[0] if rows else (None, None)
+
+
+def lab_crm_footprint(odoo, db):
+    """What lab_crm owns in db: the records only its xmlids point to, grouped by
+    model, and the tables and columns of its models and fields."""
+    owned = {}
+    for model, res_id in odoo.query(
+        db,
+        """
+        SELECT d.model, d.res_id FROM ir_model_data d
+         WHERE d.module = %(module)s
+           AND NOT EXISTS (SELECT 1 FROM ir_model_data o
+                            WHERE o.model = d.model AND o.res_id = d.res_id
+                              AND o.module != %(module)s)
+        """,
+        {"module": MODULE},
+    ):
+        owned.setdefault(model, set()).add(res_id)
+    models = {
+        model
+        for (model,) in odoo.query(
+            db,
+            "SELECT model FROM ir_model WHERE id = ANY(%s)",
+            [sorted(owned.get("ir.model", ()))],
+        )
+    }
+    fields = odoo.query(
+        db,
+        "SELECT model, name, relation_table FROM ir_model_fields"
+        " WHERE id = ANY(%s) AND store",
+        [sorted(owned.get("ir.model.fields", ()))],
+    )
+    relations = {
+        name
+        for (name,) in odoo.query(
+            db,
+            "SELECT r.name FROM ir_model_relation r"
+            " JOIN ir_module_module m ON m.id = r.module WHERE m.name = %s",
+            [MODULE],
+        )
+    }
+    tables = existing_tables(
+        odoo,
+        db,
+        {table_of(model) for model in models}
+        | relations
+        | {rel for _model, _name, rel in fields if rel},
+    )
+    columns = existing_columns(
+        odoo,
+        db,
+        {
+            (table_of(model), name)
+            for model, name, _rel in fields
+            if model not in models
+        },
+    )
+    return owned, models, tables, columns
+
+
+def test_install_upgrade_uninstall(odoo, new_db, record_property):
+    db = new_db("install")
+    odoo.copy_db(os.environ["LAB_CRM_BASE_DB"], db)
+
+    install = odoo.odoo("-d", db, "-i", MODULE, "--stop-after-init")
+    record_property("install_seconds", round(install.seconds, 1))
+    record_property("lab_crm_load_seconds", install.module_seconds(MODULE))
+    install.assert_clean("installing lab_crm")
+    assert module_state(odoo, db)[0] == "installed"
+    installed_models = {
+        model
+        for (model,) in odoo.query(
+            db, "SELECT model FROM ir_model WHERE model = ANY(%s)", [sorted(LAB_MODELS)]
+        )
+    }
+    assert installed_models == LAB_MODELS
+
+    upgrade = odoo.odoo("-d", db, "-u", MODULE, "--stop-after-init")
+    record_property("upgrade_seconds", round(upgrade.seconds, 1))
+    upgrade.assert_clean("upgrading lab_crm")
+    assert module_state(odoo, db)[0] == "installed"
+
+    owned, models, tables, columns = lab_crm_footprint(odoo, db)
+    constraints = existing_constraints(odoo, db)
+    # What lab_crm must own; if these fail, the footprint query is wrong.
+    assert LAB_MODELS <= models
+    assert {table_of(model) for model in LAB_MODELS} <= tables
+    assert ("res_partner", "social_credit_code") in columns
+    assert owned.get("ir.ui.menu")
+
+    uninstall = odoo.odoo("module", "uninstall", "-d", db, MODULE)
+    record_property("uninstall_seconds", round(uninstall.seconds, 1))
+    uninstall.assert_clean("uninstalling lab_crm")
+
+    assert module_state(odoo, db)[0] == "uninstalled"
+    assert not odoo.query(
+        db, "SELECT name, model FROM ir_model_data WHERE module = %s", [MODULE]
+    )
+    assert not odoo.query(
+        db, "SELECT model FROM ir_model WHERE model LIKE %s", ["lab.%"]
+    )
+    assert not odoo.query(
+        db, "SELECT model, name FROM ir_model_fields WHERE model LIKE %s", ["lab.%"]
+    )
+    assert not odoo.query(
+        db,
+        "SELECT id FROM ir_ui_menu WHERE id = ANY(%s)",
+        [sorted(owned["ir.ui.menu"])],
+    )
+    assert not existing_tables(odoo, db, tables), "tables of lab_crm left"
+    assert not existing_columns(odoo, db, columns), "columns of lab_crm left"
+    assert not odoo.query(
+        db,
+        "SELECT r.name FROM ir_model_relation r"
+        " JOIN ir_module_module m ON m.id = r.module WHERE m.name = %s",
+        [MODULE],
+    ), "ir_model_relation rows of lab_crm left"
+    # Odoo keeps the ir_model_constraint rows of foreign keys (they have no xmlid)
+    # while the keys go with their columns: what must be gone is in PostgreSQL.
+    assert not existing_constraints(odoo, db, constraints), "constraints left"
+    left = {}
+    for model, ids in owned.items():
+        table = table_of(model)
+        if model in models:
+            continue  # records of lab_crm's own models: their table is gone
+        assert existing_tables(odoo, db, {table}), (
+            f"no table {table} for model {model}: add it to TABLES"
+        )
+        rows = odoo.query(
+            db, f'SELECT id FROM "{table}" WHERE id = ANY(%s)', [sorted(ids)]
+        )
+        if rows:
+            left[model] = sorted(row[0] for row in rows)
+    assert not left, f"records once owned by lab_crm left after uninstall: {left}"
+
+
+def demo_xmlids():
+    """The xmlids (without module) of the records of lab_crm's demo files."""
+    xmlids = set()
+    for path in manifest().get("demo", []):
+        for node in ET.parse(ADDON_DIR / path).getroot().iter("record"):
+            xmlid = node.get("id")
+            if "." not in xmlid:
+                xmlids.add(xmlid)
+            elif xmlid.startswith(f"{MODULE}."):
+                xmlids.add(xmlid.split(".", 1)[1])
+    return xmlids
+
+
+def test_install_with_demo_data(odoo, new_db, record_property):
+    """A fresh database (no template): lab_crm and its dependencies with their demo
+    data, as `make run` does."""
+    expected = demo_xmlids()
+    assert expected, "lab_crm declares no demo record"
+    db = new_db("demo")
+
+    install = odoo.odoo("-d", db, "-i", MODULE, "--with-demo", "--stop-after-init")
+    record_property("install_with_demo_seconds", round(install.seconds, 1))
+    record_property("lab_crm_load_seconds", install.module_seconds(MODULE))
+    install.assert_clean("installing lab_crm with demo data into a new database")
+    assert module_state(odoo, db) == ("installed", True)
+
+    loaded = {}
+    for name, model, res_id in odoo.query(
+        db,
+        "SELECT name, model, res_id FROM ir_model_data"
+        " WHERE module = %s AND name = ANY(%s)",
+        [MODULE, sorted(expected)],
+    ):
+        loaded.setdefault(model, {})[res_id] = name
+    assert set().union(*(names.values() for names in loaded.values())) == expected
+    for model, names in loaded.items():
+        found = {
+            res_id
+            for (res_id,) in odoo.query(
+                db,
+                f'SELECT id FROM "{table_of(model)}" WHERE id = ANY(%s)',
+                [sorted(names)],
+            )
+        }
+        assert found == set(names), f"{model} demo records missing"

@@ -133,6 +133,21 @@ class ResPartner(models.Model):
         LOST_REASONS, string="Lost Reason", tracking=True
     )
 
+    # Samples
+    is_lab_prepaid = fields.Boolean(
+        string="Prepaid Customer",
+        tracking=True,
+        help="Testing starts only once the sample's invoice is paid "
+        "(a Lab CRM manager may override).",
+    )
+    sample_ids = fields.One2many("lab.sample", "partner_id", string="Samples")
+    sample_count = fields.Integer(compute="_compute_sample_figures")
+    sample_count_12m = fields.Integer(
+        string="Samples (12 months)", compute="_compute_sample_figures"
+    )
+    first_sample_date = fields.Date(compute="_compute_sample_figures")
+    last_sample_date = fields.Date(compute="_compute_sample_figures")
+
     # Related records
     qualification_ids = fields.One2many(
         "lab.qualification", "partner_id", string="Qualifications"
@@ -157,6 +172,31 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.qualification_count = counts.get(partner, 0)
+
+    def _compute_sample_figures(self):
+        """Sample figures of all the partners in ``self`` in two grouped queries."""
+        Sample = self.env["lab.sample"]
+        base = [("partner_id", "in", self.ids), ("state", "!=", "cancelled")]
+        totals = {
+            partner: (count, first, last)
+            for partner, count, first, last in Sample._read_group(
+                base,
+                ["partner_id"],
+                ["__count", "received_datetime:min", "received_datetime:max"],
+            )
+        }
+        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
+        recent = dict(
+            Sample._read_group(
+                [*base, ("received_datetime", ">=", since)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            count, first, last = totals.get(partner, (0, False, False))
+            partner.sample_count = count
+            partner.sample_count_12m = recent.get(partner, 0)
+            partner.first_sample_date = first and first.date()
+            partner.last_sample_date = last and last.date()
 
     @api.constrains("social_credit_code", "is_company", "active", "company_id")
     def _check_social_credit_code(self):
@@ -278,6 +318,15 @@ class ResPartner(models.Model):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
         if "lifecycle_stage" in vals and vals["lifecycle_stage"] != "lost":
             vals.setdefault("lifecycle_lost_reason", False)
+
+    def action_view_samples(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lab_crm.lab_sample_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     def action_view_qualifications(self):
         self.ensure_one()

@@ -4,4 +4,6 @@ from . import test_handover
 from . import test_i18n
 from . import test_profile
 from . import test_qualification
+from . import test_sample
+from . import test_sample_figures
 from . import test_sensitive_profile

@@ -1,0 +1,482 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+SAMPLE_STATES = [
+    ("received", "Received"),
+    ("review", "Contract Review"),
+    ("testing", "Testing"),
+    ("reported", "Reported"),
+    ("delivered", "Delivered"),
+    ("cancelled", "Cancelled"),
+]
+
+# The moves a sample may make; anything else is refused.
+ALLOWED_MOVES = {
+    "received": {"review", "cancelled"},
+    "review": {"testing", "received", "cancelled"},
+    "testing": {"reported", "cancelled"},
+    "reported": {"delivered", "testing"},
+    "delivered": set(),
+    "cancelled": {"received"},
+}
+
+
+class LabSample(models.Model):
+    _name = "lab.sample"
+    _description = "Submitted Sample"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_datetime desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        domain="[('parent_id', '=', partner_id)]",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Account Manager",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+    )
+    received_by_id = fields.Many2one(
+        "res.users",
+        string="Received by",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    sample_name = fields.Char(string="Sample", required=True, tracking=True)
+    description = fields.Text()
+    batch = fields.Char(string="Batch / Lot")
+    quantity = fields.Float(default=1.0, digits="Product Unit")
+    uom_id = fields.Many2one("uom.uom", string="Unit")
+    line_ids = fields.One2many(
+        "lab.sample.line", "sample_id", string="Test Items", copy=True
+    )
+    received_datetime = fields.Datetime(
+        string="Received", required=True, default=fields.Datetime.now, tracking=True
+    )
+    turnaround_days = fields.Integer(
+        string="Turnaround (working days)",
+        compute="_compute_turnaround_days",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The longest turnaround of the accepted test items; may be set by hand.",
+    )
+    promised_date = fields.Date(
+        compute="_compute_promised_date",
+        store=True,
+        tracking=True,
+        help="The received date plus the turnaround, counted in working days of "
+        "the company's calendar (weekends and public holidays skipped).",
+    )
+    state = fields.Selection(
+        SAMPLE_STATES,
+        string="Status",
+        required=True,
+        default="received",
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,  # kanban columns in workflow order, empty ones too
+    )
+
+    # Contract review (合同评审)
+    review_user_id = fields.Many2one(
+        "res.users", string="Reviewed by", readonly=True, copy=False, tracking=True
+    )
+    review_datetime = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
+    review_remarks = fields.Text(copy=False)
+
+    # Report
+    report_number = fields.Char(copy=False, tracking=True, index="btree_not_null")
+    report_date = fields.Date(copy=False, tracking=True)
+    is_on_time = fields.Boolean(
+        string="On Time",
+        compute="_compute_is_on_time",
+        store=True,
+        help="Reported on or before the promised date.",
+    )
+    on_time_rate = fields.Float(
+        string="On-Time Rate (%)",
+        compute="_compute_is_on_time",
+        store=True,
+        aggregator="avg",
+        help="100 for a sample reported on time, 0 for a late one; averaged "
+        "in reports.",
+    )
+    actual_turnaround_days = fields.Integer(
+        string="Actual Turnaround (days)",
+        compute="_compute_is_on_time",
+        store=True,
+        aggregator="avg",
+        help="Calendar days from reception to report.",
+    )
+
+    # Sales and invoicing
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        copy=False,
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', 'child_of', partner_id)]",
+    )
+    invoice_status = fields.Selection(related="sale_order_id.invoice_status")
+    payment_state = fields.Selection(
+        [
+            ("no_invoice", "Not invoiced"),
+            ("not_paid", "Not paid"),
+            ("partial", "Partially paid"),
+            ("paid", "Paid"),
+        ],
+        compute="_compute_payment_state",
+    )
+    is_prepaid = fields.Boolean(
+        related="partner_id.commercial_partner_id.is_lab_prepaid", string="Prepaid"
+    )
+    prepaid_override_reason = fields.Text(
+        readonly=True, copy=False, help="Why testing started before payment."
+    )
+    prepaid_override_user_id = fields.Many2one(
+        "res.users", string="Override by", readonly=True, copy=False
+    )
+
+    _report_number_company_uniq = models.Constraint(
+        "UNIQUE (company_id, report_number)",
+        "This report number is already used in this company.",
+    )
+    _name_company_uniq = models.Constraint(
+        "UNIQUE (company_id, name)",
+        "This sample reference is already used in this company.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for sample in self:
+            sample.user_id = sample.partner_id.commercial_partner_id.user_id
+
+    @api.depends("line_ids.turnaround_days", "line_ids.is_rejected")
+    def _compute_turnaround_days(self):
+        for sample in self:
+            accepted = sample.line_ids.filtered(lambda line: not line.is_rejected)
+            sample.turnaround_days = max(accepted.mapped("turnaround_days"), default=0)
+
+    @api.depends("received_datetime", "turnaround_days", "company_id")
+    def _compute_promised_date(self):
+        for sample in self:
+            sample.promised_date = sample._working_days_after(
+                sample.received_datetime, sample.turnaround_days
+            )
+
+    @api.depends("report_date", "promised_date", "received_datetime")
+    def _compute_is_on_time(self):
+        for sample in self:
+            reported = sample.report_date
+            sample.is_on_time = bool(
+                reported and sample.promised_date and reported <= sample.promised_date
+            )
+            sample.on_time_rate = 100.0 if sample.is_on_time else 0.0
+            sample.actual_turnaround_days = (
+                (reported - sample._received_local_date()).days if reported else 0
+            )
+
+    @api.depends(
+        "sale_order_id.invoice_ids.payment_state", "sale_order_id.invoice_ids.state"
+    )
+    def _compute_payment_state(self):
+        for sample in self:
+            invoices = sample.sale_order_id.invoice_ids.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+            if not invoices:
+                sample.payment_state = "no_invoice"
+            elif all(
+                move.payment_state in ("paid", "in_payment", "reversed")
+                for move in invoices
+            ):
+                sample.payment_state = "paid"
+            elif any(
+                move.payment_state in ("partial", "paid", "in_payment")
+                for move in invoices
+            ):
+                sample.payment_state = "partial"
+            else:
+                sample.payment_state = "not_paid"
+
+    @api.constrains("partner_id", "contact_id", "sale_order_id")
+    def _check_same_customer(self):
+        """The contact and the sale order belong to the sample's customer."""
+        for sample in self:
+            customer = sample.partner_id.commercial_partner_id
+            contact, order = sample.contact_id, sample.sale_order_id
+            if contact and contact.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=contact.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+            if order and order.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Sale order %(order)s is not one of %(customer)s.",
+                        order=order.name,
+                        customer=customer.display_name,
+                    )
+                )
+
+    @api.constrains("quantity", "turnaround_days")
+    def _check_quantity(self):
+        for sample in self:
+            if sample.quantity <= 0:
+                raise ValidationError(
+                    self.env._("The quantity of a sample must be positive.")
+                )
+            if sample.turnaround_days < 0:
+                raise ValidationError(self.env._("The turnaround cannot be negative."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = company._lab_sample_sequence().next_by_id()
+        samples = super().create(vals_list)
+        for sample in samples.filtered(lambda s: s.state != "received"):
+            # Created directly in a later state (imports): the same rules apply.
+            sample._check_move("received", sample.state)
+        return samples
+
+    def write(self, vals):
+        overriding = {"prepaid_override_user_id", "prepaid_override_reason"} & set(vals)
+        if (
+            overriding
+            and not self.env.su
+            and not self.env.user.has_group("lab_crm.group_lab_crm_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Lab CRM manager may let testing start before payment."
+                )
+            )
+        if "state" in vals:
+            for sample in self:
+                sample._check_move(sample.state, vals["state"], vals)
+        return super().write(vals)
+
+    def _check_move(self, old, new, vals=None):
+        """Refuse a move that the workflow does not allow, with the reason."""
+        self.ensure_one()
+        vals = vals or {}
+        if old == new:
+            return
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        if new not in ALLOWED_MOVES[old]:
+            raise UserError(
+                self.env._(
+                    "Sample %(name)s cannot go from %(old)s to %(new)s.",
+                    name=self.name,
+                    old=labels[old],
+                    new=labels[new],
+                )
+            )
+        if new == "testing" and old == "review":
+            self._check_can_start_testing()
+        if new == "reported" and not (vals.get("report_number") or self.report_number):
+            raise UserError(
+                self.env._(
+                    "Give the report number of sample %(name)s before reporting it.",
+                    name=self.name,
+                )
+            )
+
+    def _check_can_start_testing(self):
+        if not self.line_ids.filtered(lambda line: not line.is_rejected):
+            raise UserError(
+                self.env._(
+                    "Sample %(name)s has no accepted test item to test.", name=self.name
+                )
+            )
+        if (
+            self.is_prepaid
+            and self.payment_state != "paid"
+            and not self.prepaid_override_user_id
+        ):
+            raise UserError(
+                self.env._(
+                    "%(customer)s pays in advance and sample %(name)s is not paid yet: "
+                    "testing cannot start. Register the payment of its invoice, or "
+                    "ask a Lab CRM manager to override.",
+                    customer=self.partner_id.display_name,
+                    name=self.name,
+                )
+            )
+
+    def _received_local_date(self):
+        """The received date in the company's time zone."""
+        tz = pytz.timezone(self._company_tz())
+        return pytz.utc.localize(self.received_datetime).astimezone(tz).date()
+
+    def _company_tz(self):
+        calendar = self.company_id.resource_calendar_id
+        return calendar.tz or self.env.user.tz or "UTC"
+
+    def _working_days_after(self, received, days):
+        """The date ``days`` working days after the day of ``received``.
+
+        The reception day itself does not count; weekends and public holidays of
+        the company's working calendar are skipped.
+        """
+        if not received:
+            return False
+        calendar = self.company_id.resource_calendar_id
+        local_day = self._received_local_date()
+        if days <= 0 or not calendar:
+            return local_day + timedelta(days=max(days, 0))
+        tz = pytz.timezone(self._company_tz())
+        next_day = tz.localize(datetime.combine(local_day + timedelta(days=1), time()))
+        planned = calendar.plan_days(days, next_day, compute_leaves=True)
+        return planned.astimezone(tz).date() if planned else False
+
+    # Actions
+
+    def action_start_review(self):
+        self.write({"state": "review"})
+
+    def action_approve_review(self):
+        """Contract review passed: the sale order is the contract."""
+        for sample in self:
+            if sample.state != "review":
+                sample._check_move(sample.state, "testing")
+            sample.write(
+                {
+                    "review_user_id": self.env.user.id,
+                    "review_datetime": fields.Datetime.now(),
+                }
+            )
+            sample._ensure_confirmed_sale_order()
+            sample.write({"state": "testing"})
+
+    def action_back_to_received(self):
+        self.write({"state": "received"})
+
+    def action_report(self):
+        for sample in self:
+            sample.write(
+                {
+                    "state": "reported",
+                    "report_date": sample.report_date
+                    or fields.Date.context_today(sample),
+                }
+            )
+        self._send_report_ready()
+
+    def action_deliver(self):
+        self.write({"state": "delivered"})
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+
+    def action_create_sale_order(self):
+        self.ensure_one()
+        self._ensure_sale_order()
+        return self.action_view_sale_order()
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "res_id": self.sale_order_id.id,
+            "view_mode": "form",
+        }
+
+    def action_override_prepaid(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Start Testing Before Payment"),
+            "res_model": "lab.sample.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sample_id": self.id},
+        }
+
+    # Business methods
+
+    def _ensure_sale_order(self):
+        """The sale order of the sample, created from its accepted test items."""
+        self.ensure_one()
+        if self.sale_order_id:
+            return self.sale_order_id
+        accepted = self.line_ids.filtered(lambda line: not line.is_rejected)
+        if not accepted:
+            raise UserError(
+                self.env._(
+                    "Sample %(name)s has no accepted test item to quote.",
+                    name=self.name,
+                )
+            )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "user_id": self.user_id.id,
+                "client_order_ref": self.name,
+                "order_line": [
+                    fields.Command.create(line._sale_order_line_values())
+                    for line in accepted
+                ],
+            }
+        )
+        self.sale_order_id = order
+        return order
+
+    def _ensure_confirmed_sale_order(self):
+        order = self._ensure_sale_order()
+        if order.state in ("draft", "sent"):
+            order.action_confirm()
+        return order
+
+    def _send_report_ready(self):
+        """Tell the customer contact the report is ready; the e-mail is queued."""
+        template = self.env.ref("lab_crm.mail_template_sample_report_ready")
+        for sample in self:
+            recipient = sample.contact_id or sample.partner_id
+            if not recipient.email:
+                continue
+            sample.with_context(mail_notify_force_send=False).message_post_with_source(
+                template,
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=recipient.ids,
+            )

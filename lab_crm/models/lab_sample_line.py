@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class LabSampleLine(models.Model):
+    _name = "lab.sample.line"
+    _description = "Sample Test Item"
+    _order = "sample_id, sequence, id"
+
+    sample_id = fields.Many2one(
+        "lab.sample", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="sample_id.company_id", store=True)
+    # Stored copies of the sample's figures, for the analysis per test item.
+    partner_id = fields.Many2one(related="sample_id.partner_id", store=True)
+    state = fields.Selection(related="sample_id.state", store=True)
+    received_datetime = fields.Datetime(
+        related="sample_id.received_datetime", store=True
+    )
+    on_time_rate = fields.Float(
+        related="sample_id.on_time_rate", store=True, aggregator="avg"
+    )
+    actual_turnaround_days = fields.Integer(
+        related="sample_id.actual_turnaround_days", store=True, aggregator="avg"
+    )
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Test Item",
+        required=True,
+        domain="[('is_lab_test_item', '=', True)]",
+    )
+    standard = fields.Char(
+        string="Standard / Method",
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+    )
+    turnaround_days = fields.Integer(
+        string="Turnaround (working days)",
+        compute="_compute_from_product",
+        store=True,
+        readonly=False,
+    )
+    currency_id = fields.Many2one(related="sample_id.company_id.currency_id")
+    price_unit = fields.Monetary(
+        string="Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        help="From the customer's pricelist.",
+    )
+    is_rejected = fields.Boolean(
+        string="Rejected", help="Rejected at contract review: not tested, not billed."
+    )
+    rejection_reason = fields.Char()
+
+    @api.depends("product_id")
+    def _compute_from_product(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            line.standard = template.lab_standard
+            line.turnaround_days = template.lab_turnaround_days
+
+    @api.depends("product_id", "sample_id.partner_id")
+    def _compute_price_unit(self):
+        for line in self:
+            product = line.product_id
+            pricelist = line.sample_id.partner_id.property_product_pricelist
+            if pricelist and product:
+                line.price_unit = pricelist._get_product_price(product, 1.0)
+            else:
+                line.price_unit = product.lst_price
+
+    @api.constrains("is_rejected", "rejection_reason")
+    def _check_rejection_reason(self):
+        for line in self:
+            if line.is_rejected and not line.rejection_reason:
+                raise ValidationError(
+                    self.env._(
+                        "Say why the test item %(item)s of sample %(sample)s "
+                        "is rejected.",
+                        item=line.product_id.display_name,
+                        sample=line.sample_id.name,
+                    )
+                )
+
+    def _sale_order_line_values(self):
+        self.ensure_one()
+        name = self.product_id.display_name
+        if self.standard:
+            name = f"{name} ({self.standard})"
+        return {
+            "product_id": self.product_id.id,
+            "name": f"{self.sample_id.sample_name}: {name}",
+            "product_uom_qty": 1.0,
+            "price_unit": self.price_unit,
+        }

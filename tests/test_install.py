@@ -18,6 +18,11 @@ LAB_MODELS = {
     "lab.partner.change",
     "lab.key.person",
     "lab.handover.wizard",
+    "lab.sample",
+    "lab.sample.line",
+    "lab.complaint",
+    "lab.survey",
+    "lab.survey.campaign",
 }
 # Tables of the models whose _table is not their name with "_" for ".".
 TABLES = {

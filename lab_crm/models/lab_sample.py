@@ -118,6 +118,7 @@ class LabSample(models.Model):
     # Report
     report_number = fields.Char(copy=False, tracking=True, index="btree_not_null")
     report_date = fields.Date(copy=False, tracking=True)
+    delivered_date = fields.Date(copy=False, readonly=True, tracking=True)
     is_on_time = fields.Boolean(
         string="On Time",
         compute="_compute_is_on_time",
@@ -402,7 +403,9 @@ class LabSample(models.Model):
         self._send_report_ready()
 
     def action_deliver(self):
-        self.write({"state": "delivered"})
+        self.write(
+            {"state": "delivered", "delivered_date": fields.Date.context_today(self)}
+        )
 
     def action_cancel(self):
         self.write({"state": "cancelled"})

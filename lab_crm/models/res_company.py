@@ -8,6 +8,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._lab_sample_sequence()
+        companies._lab_complaint_sequence()
         return companies
 
     @api.model
@@ -16,23 +17,44 @@ class ResCompany(models.Model):
         # unbounded searches does not apply here.
         self.search([])._lab_sample_sequence()  # pylint: disable=no-search-all
 
+    @api.model
+    def _lab_init_complaint_sequences(self):
+        self.search([])._lab_complaint_sequence()  # pylint: disable=no-search-all
+
     def _lab_sample_sequence(self):
-        """The sample reference sequence of each company, created when missing.
+        """The sample reference sequence of each company (S2026-00001)."""
+        return self._lab_sequence(
+            "lab.sample",
+            "S%(year)s-",
+            lambda company: self.env._("Samples (%s)", company.name),
+        )
+
+    def _lab_complaint_sequence(self):
+        """The complaint reference sequence of each company (C2026-00001)."""
+        return self._lab_sequence(
+            "lab.complaint",
+            "C%(year)s-",
+            lambda company: self.env._("Complaints (%s)", company.name),
+        )
+
+    def _lab_sequence(self, code, prefix, name):
+        """The sequence ``code`` of each company, created when missing.
 
         A PostgreSQL sequence ('standard') hands out numbers without locks, so
-        concurrent registrations never share a reference.
+        concurrent registrations never share a reference. ``name`` gives the name
+        of a new sequence from its company.
         """
         Sequence = self.env["ir.sequence"].sudo()
         sequences = Sequence.search(
-            [("code", "=", "lab.sample"), ("company_id", "in", self.ids)]
+            [("code", "=", code), ("company_id", "in", self.ids)]
         )
         for company in self - sequences.company_id:
             sequences |= Sequence.create(
                 {
-                    "name": self.env._("Samples (%s)", company.name),
-                    "code": "lab.sample",
+                    "name": name(company),
+                    "code": code,
                     "company_id": company.id,
-                    "prefix": "S%(year)s-",
+                    "prefix": prefix,
                     "padding": 5,
                     "implementation": "standard",
                 }

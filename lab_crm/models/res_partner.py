@@ -3,6 +3,9 @@ from stdnum.cn import uscc
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
+
+from .lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 
 CUSTOMER_CATEGORIES = [
     ("government", "Government regulator"),
@@ -48,7 +51,7 @@ ACQUISITION_CHANNELS = [
 ]
 LIFECYCLE_STAGES = [
     ("prospect", "Prospect"),
-    ("new", "New"),
+    ("new", "New customer"),
     ("active", "Active"),
     ("loyal", "Loyal"),
     ("at_risk", "At risk"),
@@ -148,6 +151,33 @@ class ResPartner(models.Model):
     first_sample_date = fields.Date(compute="_compute_sample_figures")
     last_sample_date = fields.Date(compute="_compute_sample_figures")
 
+    # Satisfaction
+    lab_survey_points = fields.Integer(
+        string="Survey Points",
+        readonly=True,
+        help="Points earned by answering satisfaction surveys.",
+    )
+    satisfaction_latest = fields.Float(
+        string="Latest Satisfaction",
+        compute="_compute_satisfaction_figures",
+        digits=(3, 2),
+    )
+    satisfaction_12m = fields.Float(
+        string="Satisfaction (12 months)",
+        compute="_compute_satisfaction_figures",
+        digits=(3, 2),
+        help="Average overall score of the surveys answered in the last 12 months.",
+    )
+
+    # Complaints
+    complaint_count = fields.Integer(compute="_compute_complaint_figures")
+    complaint_open_count = fields.Integer(
+        string="Open Complaints", compute="_compute_complaint_figures"
+    )
+    complaint_count_12m = fields.Integer(
+        string="Complaints (12 months)", compute="_compute_complaint_figures"
+    )
+
     # Related records
     qualification_ids = fields.One2many(
         "lab.qualification", "partner_id", string="Qualifications"
@@ -176,7 +206,7 @@ class ResPartner(models.Model):
     def _compute_sample_figures(self):
         """Sample figures of all the partners in ``self`` in two grouped queries."""
         Sample = self.env["lab.sample"]
-        base = [("partner_id", "in", self.ids), ("state", "!=", "cancelled")]
+        base = [("partner_id", "in", self._origin.ids), ("state", "!=", "cancelled")]
         totals = {
             partner: (count, first, last)
             for partner, count, first, last in Sample._read_group(
@@ -192,11 +222,70 @@ class ResPartner(models.Model):
             )
         )
         for partner in self:
-            count, first, last = totals.get(partner, (0, False, False))
+            count, first, last = totals.get(partner._origin, (0, False, False))
             partner.sample_count = count
-            partner.sample_count_12m = recent.get(partner, 0)
+            partner.sample_count_12m = recent.get(partner._origin, 0)
             partner.first_sample_date = first and first.date()
             partner.last_sample_date = last and last.date()
+
+    def _compute_satisfaction_figures(self):
+        """Latest and 12-month satisfaction of all partners in ``self``: two queries."""
+        Survey = self.env["lab.survey"]
+        ids = self._origin.ids  # new records (forms) have no survey yet
+        answered = [
+            ("partner_id", "in", ids),
+            ("state", "in", ("answered", "analysed")),
+        ]
+        since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
+        average = dict(
+            Survey._read_group(
+                [*answered, ("answered_datetime", ">=", since)],
+                ["partner_id"],
+                ["overall_score:avg"],
+            )
+        )
+        Survey.flush_model(
+            ["partner_id", "state", "answered_datetime", "overall_score"]
+        )
+        latest = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT ON (partner_id) partner_id, overall_score
+                      FROM lab_survey
+                     WHERE partner_id IN %s AND state IN ('answered', 'analysed')
+                  ORDER BY partner_id, answered_datetime DESC, id DESC
+                    """,
+                    tuple(ids) or (None,),
+                )
+            )
+        )
+        for partner in self:
+            partner.satisfaction_latest = latest.get(partner._origin.id, 0.0)
+            partner.satisfaction_12m = average.get(partner._origin, 0.0)
+
+    def _compute_complaint_figures(self):
+        """Complaint figures of all the partners in ``self`` in two grouped
+        queries."""
+        Complaint = self.env["lab.complaint"]
+        base = [("partner_id", "in", self._origin.ids)]
+        total, still_open = {}, {}
+        for partner, state, count in Complaint._read_group(
+            base, ["partner_id", "state"], ["__count"]
+        ):
+            total[partner] = total.get(partner, 0) + count
+            if state in OPEN_COMPLAINT_STATES:
+                still_open[partner] = still_open.get(partner, 0) + count
+        since = fields.Date.subtract(fields.Date.context_today(self), months=12)
+        recent = dict(
+            Complaint._read_group(
+                [*base, ("received_date", ">=", since)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.complaint_count = total.get(partner._origin, 0)
+            partner.complaint_open_count = still_open.get(partner._origin, 0)
+            partner.complaint_count_12m = recent.get(partner._origin, 0)
 
     @api.constrains("social_credit_code", "is_company", "active", "company_id")
     def _check_social_credit_code(self):
@@ -323,6 +412,15 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_sample_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lab_crm.lab_complaint_action"
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}

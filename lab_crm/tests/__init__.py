@@ -1,4 +1,5 @@
 from . import test_change_history
+from . import test_complaint
 from . import test_credit_code
 from . import test_handover
 from . import test_i18n
@@ -7,3 +8,5 @@ from . import test_qualification
 from . import test_sample
 from . import test_sample_figures
 from . import test_sensitive_profile
+from . import test_survey
+from . import test_survey_link

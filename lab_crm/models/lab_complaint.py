@@ -1,0 +1,602 @@
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+
+COMPLAINT_STATES = [
+    ("new", "New"),
+    ("investigating", "Investigating"),
+    ("action", "Action"),
+    ("awaiting_customer", "Awaiting Customer"),
+    ("closed", "Closed"),
+    ("rejected", "Rejected"),
+]
+OPEN_STATES = ("new", "investigating", "action", "awaiting_customer")
+
+# The moves a complaint may make; anything else is refused. A closed complaint
+# stays closed (the customer's next grievance is a new complaint); a rejected one
+# may be reopened.
+ALLOWED_MOVES = {
+    "new": {"investigating", "rejected"},
+    "investigating": {"action", "rejected"},
+    "action": {"awaiting_customer", "closed", "investigating"},
+    "awaiting_customer": {"closed", "action"},
+    "closed": set(),
+    "rejected": {"new"},
+}
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("email", "E-mail"),
+    ("visit", "Visit"),
+    ("letter", "Letter"),
+    ("portal", "Portal"),
+    ("wechat", "WeChat"),
+    ("other", "Other"),
+]
+CATEGORIES = [
+    ("data_accuracy", "Data accuracy"),
+    ("delay", "Delay"),
+    ("staff_attitude", "Staff attitude"),
+    ("technical_competence", "Technical competence"),
+    ("fees", "Fees"),
+    ("report_error", "Report error"),
+    ("sample_handling", "Sample handling"),
+    ("other", "Other"),
+]
+SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
+# Days to handle a complaint, per severity, unless set in Settings.
+DEFAULT_DEADLINE_DAYS = {"minor": 15, "major": 7, "critical": 3}
+
+
+class LabComplaint(models.Model):
+    _name = "lab.complaint"
+    _description = "Customer Complaint"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "received_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    summary = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        domain="[('parent_id', '=', partner_id)]",
+    )
+    sample_id = fields.Many2one(
+        "lab.sample",
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    report_number = fields.Char(
+        compute="_compute_report_number",
+        store=True,
+        readonly=False,
+        help="The report complained about; taken from the sample, may be changed.",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    category = fields.Selection(CATEGORIES, tracking=True)
+    severity = fields.Selection(
+        SEVERITIES, required=True, default="minor", tracking=True
+    )
+    received_date = fields.Date(
+        string="Received", required=True, default=fields.Date.context_today
+    )
+    deadline = fields.Date(
+        compute="_compute_deadline",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="The received date plus the days allowed for its severity "
+        "(Settings); may be changed.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="The customer's customer-service manager, else its account manager.",
+    )
+    state = fields.Selection(
+        COMPLAINT_STATES,
+        string="Status",
+        required=True,
+        default="new",
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,  # kanban columns in workflow order, empty ones too
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Still open after its deadline.",
+    )
+    overdue_notice_date = fields.Date(
+        readonly=True,
+        copy=False,
+        help="The deadline for which the overdue activities were already given.",
+    )
+    close_date = fields.Date(string="Closed on", readonly=True, copy=False)
+    days_to_close = fields.Integer(
+        string="Days to Close",
+        compute="_compute_days_to_close",
+        store=True,
+        aggregator="avg",
+        help="Calendar days from reception to closing (0 until closed).",
+    )
+    is_typical_case = fields.Boolean(
+        string="Typical Case",
+        tracking=True,
+        help="Worth studying: shown under Typical Cases for internal training.",
+    )
+    is_churn_threat = fields.Boolean(
+        string="Customer Threatened to Leave", tracking=True
+    )
+    rejection_reason = fields.Text(copy=False)
+
+    # Investigation and actions
+    root_cause = fields.Text(
+        copy=False,
+        help="Why it happened, not only what happened: required to leave the "
+        "investigation.",
+    )
+    corrective_action = fields.Text(copy=False, help="What fixes this case.")
+    preventive_action = fields.Text(
+        copy=False, help="What keeps it from happening again."
+    )
+    effectiveness_date = fields.Date(string="Effectiveness Checked on", copy=False)
+    effectiveness_user_id = fields.Many2one(
+        "res.users",
+        string="Effectiveness Checked by",
+        copy=False,
+        domain="[('share', '=', False)]",
+    )
+    effectiveness_result = fields.Text(
+        copy=False,
+        help="Whether the actions worked; required to close a critical complaint.",
+    )
+
+    # Result and customer
+    result_date = fields.Date(string="Result Communicated on", copy=False)
+    result_method = fields.Selection(CHANNELS, string="Communicated by", copy=False)
+    result_text = fields.Text(string="Result Communicated", copy=False)
+    customer_acceptance = fields.Selection(
+        [("accepted", "Accepted"), ("not_accepted", "Not accepted")],
+        copy=False,
+        tracking=True,
+    )
+    customer_acceptance_remarks = fields.Text(string="Acceptance Remarks", copy=False)
+
+    # Compensation
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    compensation_amount = fields.Monetary(
+        copy=False,
+        tracking=True,
+        help="Amount refunded to the customer. A credit note created from the "
+        "invoice credits this amount; empty, it credits the whole invoice.",
+    )
+    invoice_id = fields.Many2one(
+        "account.move",
+        compute="_compute_invoice_id",
+        store=True,
+        readonly=False,
+        copy=False,
+        check_company=True,
+        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
+        "('commercial_partner_id', '=', partner_id)]",
+    )
+    credit_note_id = fields.Many2one(
+        "account.move", readonly=True, copy=False, tracking=True
+    )
+
+    _name_company_uniq = models.Constraint(
+        "UNIQUE (company_id, name)",
+        "This complaint reference is already used in this company.",
+    )
+    _compensation_amount_positive = models.Constraint(
+        "CHECK (compensation_amount IS NULL OR compensation_amount >= 0)",
+        "The compensation cannot be negative.",
+    )
+
+    @api.depends("sample_id")
+    def _compute_report_number(self):
+        for complaint in self:
+            complaint.report_number = complaint.sample_id.report_number
+
+    @api.depends("severity", "received_date")
+    def _compute_deadline(self):
+        days = self._deadline_days()
+        for complaint in self:
+            received = complaint.received_date
+            complaint.deadline = received and received + timedelta(
+                days=days[complaint.severity or "minor"]
+            )
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for complaint in self:
+            customer = complaint.partner_id.commercial_partner_id
+            complaint.user_id = customer.service_manager_id or customer.user_id
+
+    @api.depends("deadline", "state")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for complaint in self:
+            complaint.is_overdue = bool(
+                complaint.state in OPEN_STATES
+                and complaint.deadline
+                and complaint.deadline < today
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        overdue = Domain("state", "in", OPEN_STATES) & Domain(
+            "deadline", "<", fields.Date.context_today(self)
+        )
+        return overdue if (True in value) == (operator == "in") else ~overdue
+
+    @api.depends("received_date", "close_date")
+    def _compute_days_to_close(self):
+        for complaint in self:
+            closed, received = complaint.close_date, complaint.received_date
+            complaint.days_to_close = (closed - received).days if closed else 0
+
+    @api.depends("sample_id")
+    def _compute_invoice_id(self):
+        """The sample's last posted invoice. Read as superuser: a salesperson who
+        may not open a colleague's invoice can still record the complaint."""
+        for complaint in self:
+            invoices = complaint.sample_id.sudo().sale_order_id.invoice_ids.filtered(
+                lambda move: move.state == "posted" and move.move_type == "out_invoice"
+            )
+            complaint.invoice_id = invoices.sorted("id")[-1:].sudo(False)
+
+    @api.constrains("partner_id", "contact_id", "sample_id", "invoice_id")
+    def _check_same_customer(self):
+        """The contact, sample and invoice belong to the complaint's customer."""
+        for complaint in self:
+            customer = complaint.partner_id.commercial_partner_id
+            contact = complaint.contact_id
+            if contact and contact.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=contact.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+            sample = complaint.sample_id
+            if sample and sample.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Sample %(sample)s is not one of %(customer)s.",
+                        sample=sample.name,
+                        customer=customer.display_name,
+                    )
+                )
+            invoice = complaint.invoice_id.sudo()  # may be a colleague's invoice
+            if invoice and invoice.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is not one of %(customer)s.",
+                        invoice=invoice.name,
+                        customer=customer.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = company._lab_complaint_sequence().next_by_id()
+            if vals.get("state") == "closed":
+                vals.setdefault("close_date", fields.Date.context_today(self))
+        complaints = super().create(vals_list)
+        for complaint in complaints.filtered(lambda c: c.state != "new"):
+            # Created directly in a later state (imports): what that state needs
+            # must be there.
+            complaint._check_requirements(complaint.state)
+        return complaints
+
+    def write(self, vals):
+        if "state" in vals:
+            for complaint in self:
+                complaint._check_move(complaint.state, vals["state"], vals)
+            if vals["state"] == "closed" and "close_date" not in vals:
+                vals = {**vals, "close_date": fields.Date.context_today(self)}
+        return super().write(vals)
+
+    def _check_move(self, old, new, vals=None):
+        """Refuse a move that the workflow does not allow, with the reason."""
+        self.ensure_one()
+        if old == new:
+            return
+        if new not in ALLOWED_MOVES[old]:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Complaint %(name)s cannot go from %(old)s to %(new)s.",
+                    name=self.name,
+                    old=labels[old],
+                    new=labels[new],
+                )
+            )
+        self._check_requirements(new, vals)
+
+    def _check_requirements(self, state, vals=None):
+        """Refuse ``state`` while what it needs is missing (``vals``, being
+        written, count)."""
+        self.ensure_one()
+        vals = vals or {}
+
+        def value(field):
+            return vals[field] if field in vals else self[field]
+
+        needed = []
+        if state in ("action", "awaiting_customer", "closed"):
+            needed.append(("root_cause", self.env._("the root cause")))
+        if state == "closed":
+            needed += [
+                ("corrective_action", self.env._("the corrective action")),
+                ("preventive_action", self.env._("the preventive action")),
+            ]
+            if value("severity") == "critical":
+                needed += [
+                    (
+                        "effectiveness_date",
+                        self.env._("the date of the effectiveness check"),
+                    ),
+                    ("effectiveness_user_id", self.env._("who checked effectiveness")),
+                    (
+                        "effectiveness_result",
+                        self.env._("the result of the effectiveness check"),
+                    ),
+                ]
+            needed += [
+                (
+                    "result_date",
+                    self.env._("the date the result was communicated to the customer"),
+                ),
+                ("result_method", self.env._("how the result was communicated")),
+                ("result_text", self.env._("the result communicated")),
+            ]
+        if state == "rejected":
+            needed.append(("rejection_reason", self.env._("the rejection reason")))
+        missing = [label for field, label in needed if not value(field)]
+        if missing:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Give %(missing)s of complaint %(name)s before moving it to "
+                    "%(state)s.",
+                    missing=", ".join(missing),
+                    name=self.name,
+                    state=labels[state],
+                )
+            )
+
+    # Mail gateway
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A complaint from an e-mail to the complaints alias.
+
+        The sender is the contact and its company the customer. An unknown sender
+        becomes a new contact (Odoo's usual find-or-create by e-mail), so that no
+        e-mail is lost for want of a customer: the customer field is required, and
+        the complaint handler can still move it to the right company afterwards.
+        """
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not author and msg_dict.get("email_from"):
+            author = self._partner_find_from_emails_single(
+                [msg_dict["email_from"]], no_create=False
+            )[:1]
+            # The incoming message is then posted in the sender's name.
+            msg_dict["author_id"] = author.id
+        customer = author.commercial_partner_id
+        values = {
+            "name": self.env._("New"),
+            "summary": msg_dict.get("subject") or self.env._("(no subject)"),
+            "description": msg_dict.get("body"),
+            "channel": "email",
+            "partner_id": customer.id,
+            "contact_id": author.id if author != customer else False,
+            "company_id": customer.company_id.id or self.env.company.id,
+            **(custom_values or {}),
+        }
+        return super().message_new(msg_dict, custom_values=values)
+
+    # Actions
+
+    def action_investigate(self):
+        self.write({"state": "investigating"})
+
+    def action_take_action(self):
+        self.write({"state": "action"})
+
+    def action_await_customer(self):
+        self.write({"state": "awaiting_customer"})
+
+    def action_close(self):
+        self.write({"state": "closed"})
+
+    def action_reject(self):
+        self.write({"state": "rejected"})
+
+    def action_back_to_investigation(self):
+        self.write({"state": "investigating"})
+
+    def action_back_to_action(self):
+        self.write({"state": "action"})
+
+    def action_reopen(self):
+        self.write({"state": "new"})
+
+    def action_create_credit_note(self):
+        """A draft credit note reversing the invoice, for the compensation amount.
+
+        Odoo's reversal wizard makes the credit note, so it has the invoice's
+        journal, lines, accounts and taxes. With a compensation amount the lines
+        are scaled down in proportion, so that the credit note totals that
+        amount (percentage taxes follow their base; a rounding cent, if any, is
+        for the accountant to adjust in the draft). Without one, the whole
+        invoice is credited.
+        """
+        self.ensure_one()
+        invoice = self.invoice_id
+        if self.credit_note_id:
+            raise UserError(
+                self.env._(
+                    "Complaint %(name)s already has its credit note %(note)s.",
+                    name=self.name,
+                    note=self.credit_note_id.display_name,
+                )
+            )
+        if not invoice:
+            raise UserError(
+                self.env._(
+                    "Choose the invoice of complaint %(name)s to credit.",
+                    name=self.name,
+                )
+            )
+        amount = self.compensation_amount
+        if invoice.currency_id.compare_amounts(amount, invoice.amount_total) > 0:
+            raise UserError(
+                self.env._(
+                    "The compensation (%(amount)s) exceeds invoice %(invoice)s "
+                    "(%(total)s).",
+                    amount=amount,
+                    invoice=invoice.name,
+                    total=invoice.amount_total,
+                )
+            )
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "reason": self.env._("Complaint %(name)s", name=self.name),
+                    "journal_id": invoice.journal_id.id,
+                }
+            )
+        )
+        action = reversal.refund_moves()
+        credit_note = reversal.new_move_ids
+        if amount and invoice.amount_total:
+            ratio = amount / invoice.amount_total
+            credit_note.write(
+                {
+                    "invoice_line_ids": [
+                        fields.Command.update(
+                            line.id, {"price_unit": line.price_unit * ratio}
+                        )
+                        for line in credit_note.invoice_line_ids
+                        if line.display_type == "product"
+                    ]
+                }
+            )
+        self.credit_note_id = credit_note
+        return action
+
+    def action_view_credit_note(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.credit_note_id.id,
+            "view_mode": "form",
+        }
+
+    # Business methods
+
+    @api.model
+    def _deadline_days(self):
+        """Days to handle a complaint, per severity (Settings)."""
+        get_param = self.env["ir.config_parameter"].sudo().get_param
+        days = {}
+        for severity, default in DEFAULT_DEADLINE_DAYS.items():
+            param = get_param(f"lab_crm.complaint_days_{severity}")
+            days[severity] = int(param) if param else default
+        return days
+
+    @api.model
+    def _complaint_managers(self):
+        """Who hears of every overdue complaint: the complaints manager set in
+        Settings, else every Lab CRM manager (real, internal users only)."""
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lab_crm.complaint_manager_id")
+        )
+        manager = self.env["res.users"].browse(int(param or 0)).exists()
+        if manager:
+            return manager
+        group = self.env.ref("lab_crm.group_lab_crm_manager")
+        return self.env["res.users"].search(
+            [
+                ("all_group_ids", "in", group.id),
+                ("share", "=", False),
+                ("id", "!=", SUPERUSER_ID),
+            ]
+        )
+
+    @api.model
+    def _cron_notify_overdue(self):
+        """Give the responsible person and the complaints manager(s) an activity
+        on each overdue complaint, once per deadline: a complaint whose deadline
+        is moved is noticed again if it passes the new one."""
+        overdue = self.search([("is_overdue", "=", True)]).filtered(
+            lambda complaint: complaint.overdue_notice_date != complaint.deadline
+        )
+        if not overdue:
+            return
+        managers = self._complaint_managers()
+        for complaint in overdue:
+            users = complaint.user_id | managers.filtered(
+                lambda user, complaint=complaint: (
+                    complaint.company_id in user.company_ids
+                )
+            )
+            for user in users:
+                complaint.activity_schedule(
+                    act_type_xmlid="lab_crm.mail_activity_type_complaint_overdue",
+                    summary=self.env._(
+                        "Complaint %(name)s was due on %(date)s",
+                        name=complaint.name,
+                        date=complaint.deadline,
+                    ),
+                    user_id=user.id,
+                )
+            complaint.overdue_notice_date = complaint.deadline

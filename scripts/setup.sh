@@ -38,7 +38,7 @@ grep -qE "^version_info = \(19, " "$ODOO_SRC/odoo/release.py" 2>/dev/null \
 
 # 3. Virtualenv with Odoo's requirements and the test tools.
 #    On Python < 3.12 Odoo's older pins do not build, so its Python 3.12 pins are used.
-stamp_src="$(cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements-dev.txt" "$REPO_DIR/requirements-lint.txt")"
+stamp_src="$(cat "$ODOO_SRC/requirements.txt" "$REPO_DIR/requirements.txt" "$REPO_DIR/requirements-dev.txt" "$REPO_DIR/requirements-lint.txt")"
 stamp="$(printf '%s' "$stamp_src" | sha1sum | cut -c1-16)"
 if [ "$(cat "$LAB_CRM_VENV/.lab_crm-stamp" 2>/dev/null)" != "$stamp" ]; then
     say "preparing the virtualenv $LAB_CRM_VENV"
@@ -60,7 +60,7 @@ for line in open(sys.argv[1]):
     req.marker = None
     print(req)
 PY
-    "$PYTHON" -m pip install -q -r "$LAB_CRM_VENV/odoo-requirements.txt" -r "$REPO_DIR/requirements-dev.txt" >/tmp/lab_crm-pip.log 2>&1 \
+    "$PYTHON" -m pip install -q -r "$LAB_CRM_VENV/odoo-requirements.txt" -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/requirements-dev.txt" >/tmp/lab_crm-pip.log 2>&1 \
         || die "installing Python packages failed (see /tmp/lab_crm-pip.log)."
     [ -x "$LINT_VENV/bin/python" ] || python3 -m venv "$LINT_VENV"
     "$LINT_VENV/bin/python" -m pip install -q -r "$REPO_DIR/requirements-lint.txt" >>/tmp/lab_crm-pip.log 2>&1 \

@@ -23,6 +23,7 @@ LAB_MODELS = {
     "lab.complaint",
     "lab.survey",
     "lab.survey.campaign",
+    "lab.customer.risk",
 }
 # Tables of the models whose _table is not their name with "_" for ".".
 TABLES = {

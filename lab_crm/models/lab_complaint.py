@@ -364,37 +364,44 @@ class LabComplaint(models.Model):
         def value(field):
             return vals[field] if field in vals else self[field]
 
-        needed = []
+        # Field -> label, as a dict: Odoo's term extractor mistakes a tuple that
+        # follows a _() call for another _() call.
+        needed = {}
         if state in ("action", "awaiting_customer", "closed"):
-            needed.append(("root_cause", self.env._("the root cause")))
+            needed["root_cause"] = self.env._("the root cause")
         if state == "closed":
-            needed += [
-                ("corrective_action", self.env._("the corrective action")),
-                ("preventive_action", self.env._("the preventive action")),
-            ]
+            needed.update(
+                {
+                    "corrective_action": self.env._("the corrective action"),
+                    "preventive_action": self.env._("the preventive action"),
+                }
+            )
             if value("severity") == "critical":
-                needed += [
-                    (
-                        "effectiveness_date",
-                        self.env._("the date of the effectiveness check"),
+                needed.update(
+                    {
+                        "effectiveness_date": self.env._(
+                            "the date of the effectiveness check"
+                        ),
+                        "effectiveness_user_id": self.env._(
+                            "who checked effectiveness"
+                        ),
+                        "effectiveness_result": self.env._(
+                            "the result of the effectiveness check"
+                        ),
+                    }
+                )
+            needed.update(
+                {
+                    "result_date": self.env._(
+                        "the date the result was communicated to the customer"
                     ),
-                    ("effectiveness_user_id", self.env._("who checked effectiveness")),
-                    (
-                        "effectiveness_result",
-                        self.env._("the result of the effectiveness check"),
-                    ),
-                ]
-            needed += [
-                (
-                    "result_date",
-                    self.env._("the date the result was communicated to the customer"),
-                ),
-                ("result_method", self.env._("how the result was communicated")),
-                ("result_text", self.env._("the result communicated")),
-            ]
+                    "result_method": self.env._("how the result was communicated"),
+                    "result_text": self.env._("the result communicated"),
+                }
+            )
         if state == "rejected":
-            needed.append(("rejection_reason", self.env._("the rejection reason")))
-        missing = [label for field, label in needed if not value(field)]
+            needed["rejection_reason"] = self.env._("the rejection reason")
+        missing = [label for field, label in needed.items() if not value(field)]
         if missing:
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(

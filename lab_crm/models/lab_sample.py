@@ -322,6 +322,9 @@ class LabSample(models.Model):
             )
 
     def _check_can_start_testing(self):
+        self.partner_id._lab_check_credit_hold(
+            self.env._("testing of sample %(name)s", name=self.name)
+        )
         if not self.line_ids.filtered(lambda line: not line.is_rejected):
             raise UserError(
                 self.env._(

@@ -54,3 +54,73 @@ class ResConfigSettings(models.TransientModel):
         help="Told of every overdue complaint, besides its responsible person. "
         "Empty: every Lab CRM manager is told.",
     )
+    lab_credit_hold_overdue_days = fields.Integer(
+        string="Credit Hold after (days overdue)",
+        config_parameter="lab_crm.credit_hold_overdue_days",
+        default=60,
+        help="A customer with an invoice overdue by more than this many days gets "
+        "no new testing and no new confirmed order (0: never).",
+    )
+    lab_risk_high_below = fields.Float(
+        string="High Risk below",
+        config_parameter="lab_crm.risk_high_below",
+        default=0.5,
+        help="A post-paid customer is high risk when its probability to pay on "
+        "time is below this (0 to 1).",
+    )
+    lab_risk_medium_below = fields.Float(
+        string="Medium Risk below",
+        config_parameter="lab_crm.risk_medium_below",
+        default=0.8,
+    )
+    lab_segment_period_months = fields.Integer(
+        string="Segmentation Period (months)",
+        config_parameter="lab_crm.segment_period_months",
+        default=12,
+    )
+    lab_segment_transactions = fields.Selection(
+        [("invoices", "Invoices"), ("samples", "Samples")],
+        string="Transactions Counted",
+        config_parameter="lab_crm.segment_transactions",
+        default="invoices",
+    )
+    lab_segment_a_cutoff = fields.Float(
+        string="Tier A up to (share of revenue)",
+        config_parameter="lab_crm.segment_a_cutoff",
+        default=0.80,
+    )
+    lab_segment_b_cutoff = fields.Float(
+        string="Tier B up to (share of revenue)",
+        config_parameter="lab_crm.segment_b_cutoff",
+        default=0.95,
+    )
+    lab_segment_horizon_months = fields.Integer(
+        string="Lifetime Value Horizon (months)",
+        config_parameter="lab_crm.segment_horizon_months",
+        default=12,
+    )
+    lab_segment_monthly_discount_rate = fields.Float(
+        string="Monthly Discount Rate",
+        config_parameter="lab_crm.segment_monthly_discount_rate",
+        default=0.01,
+        digits=(16, 4),
+    )
+    lab_segment_attitude_threshold = fields.Float(
+        string="Loyal Attitude from (satisfaction)",
+        config_parameter="lab_crm.segment_attitude_threshold",
+        default=4.0,
+    )
+    lab_segment_repeat_threshold = fields.Float(
+        string="Repeat Purchase from (transactions)",
+        config_parameter="lab_crm.segment_repeat_threshold",
+        default=2.0,
+    )
+    lab_segment_rfm_rules = fields.Char(
+        string="RFM Segments",
+        config_parameter="lab_crm.segment_rfm_rules",
+        help="Optional: a JSON list of [segment, [R from, R to], [F from, F to]] "
+        'rules, first match wins, e.g. [["champions", [5, 5], [4, 5]]]; segment '
+        "keys: champions, loyal, potential_loyalist, new, promising, need_attention, "
+        "about_to_sleep, cant_lose, at_risk, hibernating, lost (others count as "
+        "other). Empty for the default rules.",
+    )

@@ -1,7 +1,7 @@
 from stdnum.cn import uscc
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -79,6 +79,12 @@ def _share_company(partner, other):
         or not other.company_id
         or partner.company_id == other.company_id
     )
+
+
+def _label(record, fname):
+    """The label of a selection value of ``record``."""
+    selection = record._fields[fname]._description_selection(record.env)
+    return dict(selection).get(record[fname]) or False
 
 
 class ResPartner(models.Model):
@@ -178,6 +184,67 @@ class ResPartner(models.Model):
         string="Complaints (12 months)", compute="_compute_complaint_figures"
     )
 
+    # Arrears and credit hold (accountants)
+    lab_credit_hold_released_until = fields.Date(
+        string="Credit Hold Lifted Until",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="A manager lifted the credit hold of this customer until this date.",
+    )
+    lab_risk_class = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Payment Risk",
+        compute="_compute_lab_risk",
+        help="Risk that this post-paid customer pays late, refitted every night.",
+    )
+    lab_payment_probability = fields.Float(
+        string="Probability to Pay on Time",
+        compute="_compute_lab_risk",
+        digits=(16, 2),
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_manager",
+    )
+    lab_risk_factors = fields.Text(
+        string="Risk Factors",
+        compute="_compute_lab_risk",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_manager",
+    )
+    lab_credit_hold_reason = fields.Text(
+        string="Credit Hold",
+        compute="_compute_lab_credit_hold_reason",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_user",
+    )
+    lab_reminder_ids = fields.One2many(
+        "lab.arrears.reminder",
+        "partner_id",
+        string="Payment Reminders",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_manager",
+    )
+    lab_reminder_count = fields.Integer(
+        string="Reminder Count",
+        compute="_compute_lab_reminder_count",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_manager",
+    )
+
+    # Segments (latest run of the segmentation engine)
+    lab_tier = fields.Selection(
+        [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")],
+        string="Value Tier",
+        compute="_compute_lab_segments",
+    )
+    lab_rfm_segment = fields.Char(string="RFM Segment", compute="_compute_lab_segments")
+    lab_probability_alive = fields.Float(
+        string="Probability Active", compute="_compute_lab_segments", digits=(16, 2)
+    )
+    lab_clv = fields.Float(string="Lifetime Value", compute="_compute_lab_segments")
+    lab_loyalty_type = fields.Char(
+        string="Loyalty Type", compute="_compute_lab_segments"
+    )
+    lab_churn_level = fields.Char(string="Churn Risk", compute="_compute_lab_segments")
+    lab_suggested_categories = fields.Char(
+        string="Suggested Services", compute="_compute_lab_segments"
+    )
+
     # Related records
     qualification_ids = fields.One2many(
         "lab.qualification", "partner_id", string="Qualifications"
@@ -202,6 +269,15 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.qualification_count = counts.get(partner, 0)
+
+    def _compute_lab_reminder_count(self):
+        counts = dict(
+            self.env["lab.arrears.reminder"]._read_group(
+                [("partner_id", "in", self._origin.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.lab_reminder_count = counts.get(partner._origin, 0)
 
     def _compute_sample_figures(self):
         """Sample figures of all the partners in ``self`` in two grouped queries."""
@@ -286,6 +362,148 @@ class ResPartner(models.Model):
             partner.complaint_count = total.get(partner._origin, 0)
             partner.complaint_open_count = still_open.get(partner._origin, 0)
             partner.complaint_count_12m = recent.get(partner._origin, 0)
+
+    def _compute_lab_segments(self):
+        latest = self.env["lab.segment.snapshot"]._latest(
+            self._origin.commercial_partner_id
+        )
+        for partner in self:
+            row = latest.get(partner._origin.commercial_partner_id)
+            partner.lab_tier = row.tier if row else False
+            partner.lab_rfm_segment = row and _label(row, "rfm_segment")
+            partner.lab_probability_alive = row.probability_alive if row else 0.0
+            partner.lab_clv = row.clv if row else 0.0
+            partner.lab_loyalty_type = row and _label(row, "loyalty_type")
+            partner.lab_churn_level = row and _label(row, "churn_level")
+            partner.lab_suggested_categories = (
+                row.suggested_categories if row else False
+            )
+
+    def action_view_relationship_curve(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lab_crm.lab_segment_snapshot_action_curve"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
+
+    def _compute_lab_risk(self):
+        latest = self.env["lab.customer.risk"]._latest(
+            self._origin.commercial_partner_id
+        )
+        for partner in self:
+            risk = latest.get(partner._origin.commercial_partner_id)
+            partner.lab_risk_class = risk.risk_class if risk else False
+            partner.lab_payment_probability = risk.probability if risk else 0.0
+            partner.lab_risk_factors = risk.factors if risk else False
+
+    def _compute_lab_credit_hold_reason(self):
+        reasons = self._lab_credit_hold_reasons()
+        for partner in self:
+            partner.lab_credit_hold_reason = "\n".join(reasons.get(partner._origin, []))
+
+    def _lab_credit_hold_reasons(self):
+        """Why each customer in ``self`` is on credit hold in the current company:
+        an invoice overdue beyond the days set in Settings, the open receivable
+        over the customer's credit limit, or a high risk of late payment (post-paid
+        customers). Two queries for all of them. A manager's release
+        (``lab_credit_hold_released_until``) lifts the hold until its date.
+        """
+        company = self.env.company
+        customers = self._origin.commercial_partner_id
+        limit_days = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lab_crm.credit_hold_overdue_days", 60)
+        )
+        # A view computed on the fly: what an earlier read cached may be stale.
+        Arrears = self.env["lab.arrears.customer"].sudo()
+        Arrears.invalidate_model()
+        arrears = {
+            row.partner_id: row
+            for row in Arrears.search_fetch(
+                [("partner_id", "in", customers.ids), ("company_id", "=", company.id)],
+                [
+                    "partner_id",
+                    "amount_open",
+                    "max_days_overdue",
+                    "oldest_overdue_move_id",
+                ],
+            )
+        }
+        latest_risk = self.env["lab.customer.risk"]._latest(customers)
+        today = fields.Date.context_today(self)
+        reasons = {}
+        for partner in self._origin:
+            customer = partner.commercial_partner_id
+            row = arrears.get(customer)
+            released = customer.lab_credit_hold_released_until
+            if released and released >= today:
+                continue
+            found = []
+            if row and limit_days and row.max_days_overdue > limit_days:
+                found.append(
+                    self.env._(
+                        "Invoice %(invoice)s is %(days)s days overdue (more than "
+                        "%(limit)s).",
+                        invoice=row.oldest_overdue_move_id.name,
+                        days=row.max_days_overdue,
+                        limit=limit_days,
+                    )
+                )
+            credit_limit = customer.sudo().with_company(company).credit_limit
+            if (
+                row
+                and company.account_use_credit_limit
+                and credit_limit
+                and row.amount_open > credit_limit
+            ):
+                found.append(
+                    self.env._(
+                        "The open receivable %(open)s is over the credit limit "
+                        "%(limit)s.",
+                        open=company.currency_id.format(row.amount_open),
+                        limit=company.currency_id.format(credit_limit),
+                    )
+                )
+            risk = latest_risk.get(customer)
+            if risk and risk.risk_class == "high" and not customer.is_lab_prepaid:
+                found.append(
+                    self.env._(
+                        "High risk of late payment (%(probability)s%% chance to pay "
+                        "on time): %(factors)s",
+                        probability=round(100 * risk.probability),
+                        factors=risk.factors,
+                    )
+                )
+            if found:
+                reasons[partner] = found
+        return reasons
+
+    def _lab_check_credit_hold(self, what):
+        """Refuse new work (``what``: a short description) for a customer on hold."""
+        for partner, reasons in self._lab_credit_hold_reasons().items():
+            raise UserError(
+                self.env._(
+                    "%(customer)s is on credit hold: %(what)s cannot go ahead.\n"
+                    "%(reasons)s\nRegister the payments, or ask a Lab CRM manager "
+                    "to lift the hold.",
+                    customer=partner.commercial_partner_id.display_name,
+                    what=what,
+                    reasons="\n".join(reasons),
+                )
+            )
+
+    def action_lift_credit_hold(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Lift Credit Hold"),
+            "res_model": "lab.credit.hold.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
 
     @api.constrains("social_credit_code", "is_company", "active", "company_id")
     def _check_social_credit_code(self):
@@ -388,6 +606,14 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if (
+            "lab_credit_hold_released_until" in vals
+            and not self.env.su
+            and not self.env.user.has_group("lab_crm.group_lab_crm_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a Lab CRM manager may lift a credit hold.")
+            )
         self._normalize_lab_vals(vals)
         Change = self.env["lab.partner.change"]
         watched = (
@@ -433,6 +659,15 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_view_lab_reminders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lab_crm.lab_arrears_reminder_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {}
         return action
 
     @api.model

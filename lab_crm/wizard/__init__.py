@@ -1,3 +1,5 @@
+from . import lab_credit_hold_wizard
 from . import lab_handover_wizard
 from . import lab_sample_batch_wizard
 from . import lab_sample_override_wizard
+from . import lab_segment_wizard

@@ -1,0 +1,68 @@
+"""Maximum-likelihood fitting on log-parameters, shared by the models."""
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from scipy import optimize
+
+# Bounds on the log of each parameter: exp(-30) .. exp(30) keeps every term of the
+# likelihoods finite while leaving far more room than any real data set needs.
+LOG_BOUND = 30.0
+
+
+class FitResult(NamedTuple):
+    """Outcome of a maximum-likelihood fit.
+
+    ``params`` is the model's parameter tuple (e.g. ``BGNBDParams``),
+    ``log_likelihood`` the maximised sum of the log-likelihoods (weighted by the
+    number of customers of each row), ``converged`` whether the optimiser reported
+    success, ``iterations`` its number of iterations and ``message`` its message.
+    """
+
+    params: Any
+    log_likelihood: float
+    converged: bool
+    iterations: int
+    message: str
+
+
+def compress_rows(*columns):
+    """Identical rows of ``columns`` merged into one, with their count as weight.
+
+    Inputs: 1-d arrays of equal length. Outputs: ``(unique_columns, weights)``,
+    where ``unique_columns`` is a list of 1-d arrays (the distinct rows, sorted)
+    and ``weights`` the number of times each occurs. A likelihood summed over
+    the distinct rows with these weights equals the sum over all rows, and costs
+    less when customers share their figures (integer days, few transactions).
+    """
+    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
+    unique, counts = np.unique(stacked, axis=0, return_counts=True)
+    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
+
+
+def maximise(neg_mean_ll_and_grad, log_initial, total_weight, param_type, max_iter):
+    """Maximise a log-likelihood over log-parameters with L-BFGS-B.
+
+    ``neg_mean_ll_and_grad(log_params)`` returns the negative log-likelihood
+    divided by ``total_weight`` and its gradient with respect to the
+    log-parameters (the mean keeps the tolerances independent of the number of
+    customers). Returns a ``FitResult`` whose ``params`` is
+    ``param_type(*exp(log_params))``.
+    """
+    log_initial = np.asarray(log_initial, dtype=float)
+    result = optimize.minimize(
+        neg_mean_ll_and_grad,
+        log_initial,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-LOG_BOUND, LOG_BOUND)] * log_initial.size,
+        options={"maxiter": max_iter, "ftol": 1e-13, "gtol": 1e-9},
+    )
+    params = param_type(*(float(v) for v in np.exp(result.x)))
+    return FitResult(
+        params=params,
+        log_likelihood=float(-result.fun * total_weight),
+        converged=bool(result.success),
+        iterations=int(result.nit),
+        message=str(result.message),
+    )

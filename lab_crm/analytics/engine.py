@@ -1,0 +1,194 @@
+"""The segmentation run: from the figures of every customer to their segments.
+
+``run(data, settings)`` takes what ``lab.segment.snapshot._extract`` read (one dict
+per customer, plus the product categories each customer bought) and returns, per
+customer and in the order of ``lab_segment_snapshot.COLUMNS[3:]``, its revenue and
+Pareto tier, RFM scores and segment, BG/NBD probability of being active and
+expected transactions, lifetime value, loyalty type, churn level and reasons, and
+the services to suggest. No database here: plain numbers in, plain numbers out.
+"""
+
+import json
+import math
+
+import numpy as np
+
+from . import bgnbd, churn, clv, crosssell, gammagamma, loyalty, pareto, rfm
+
+# Days counted for a customer that never bought, in the recency ranking.
+NEVER_RECENCY_DAYS = 3650
+# Fewer customers with repeat purchases than this: no BG/NBD or Gamma-Gamma fit.
+MIN_REPEAT_CUSTOMERS = 10
+
+
+def _floats(rows, key, default=math.nan):
+    return np.array(
+        [default if row[key] is None else float(row[key]) for row in rows], dtype=float
+    )
+
+
+def run(data, settings):
+    rows, today = data["rows"], data["today"]
+    if not rows:
+        return []
+    ids = np.array(data["partner_ids"])
+    revenue = _floats(rows, "revenue", 0.0)
+    tiers = pareto.abc_tiers(
+        revenue, ids, a_cutoff=settings["a_cutoff"], b_cutoff=settings["b_cutoff"]
+    )
+
+    has_tx = np.array([row["days"] > 0 for row in rows])
+    first = [row["first_day"] for row in rows]
+    last = [row["last_day"] for row in rows]
+    x = np.array([max(row["days"] - 1, 0) for row in rows], dtype=float)
+    age = np.array([(today - d).days if d else 0 for d in first], dtype=float)
+    span = np.array(
+        [
+            (l_day - f_day).days if f_day else 0
+            for f_day, l_day in zip(first, last, strict=True)
+        ],
+        dtype=float,
+    )
+    recency = np.array(
+        [(today - d).days if d else NEVER_RECENCY_DAYS for d in last], dtype=float
+    )
+    period_count = _floats(rows, "period_count", 0.0)
+    scores = rfm.rfm_scores(recency, period_count, revenue)
+    segments = rfm.segments(scores.r, scores.f, scores.m, rules=_rfm_rules(settings))
+
+    p_alive = np.full(len(rows), math.nan)
+    expected = np.full(len(rows), math.nan)
+    lifetime = np.full(len(rows), math.nan)
+    fit_mask = has_tx & (age > 0)
+    repeat_value = _floats(rows, "repeat_value")
+    if np.count_nonzero(fit_mask & (x > 0)) >= MIN_REPEAT_CUSTOMERS:
+        try:
+            bg = bgnbd.fit(x[fit_mask], span[fit_mask], age[fit_mask])
+        except (ValueError, RuntimeError, FloatingPointError):
+            bg = None
+        if bg is not None:
+            p_alive[fit_mask] = bgnbd.probability_alive(
+                bg, x[fit_mask], span[fit_mask], age[fit_mask]
+            )
+            horizon_days = settings["horizon_months"] * clv.DAYS_PER_MONTH
+            expected[fit_mask] = bgnbd.conditional_expected_transactions(
+                bg, horizon_days, x[fit_mask], span[fit_mask], age[fit_mask]
+            )
+            lifetime[fit_mask] = _lifetime_value(
+                bg, x, span, age, repeat_value, fit_mask, settings
+            )
+
+    satisfaction = _floats(rows, "satisfaction")
+    loyalty_type = loyalty.loyalty_types(
+        satisfaction,
+        np.where(has_tx, period_count, math.nan),
+        attitude_threshold=settings["attitude_threshold"],
+        repeat_threshold=settings["repeat_threshold"],
+    )
+    recent, earlier = _floats(rows, "recent", 0.0), _floats(rows, "earlier", 0.0)
+    trend = np.where(earlier > 0, recent / np.where(earlier > 0, earlier, 1), math.nan)
+    usual = np.where(x > 0, span / np.where(x > 0, x, 1), math.nan)
+    churned = churn.churn_risk(
+        p_alive,
+        np.where(has_tx, recency, math.nan),
+        usual,
+        trend,
+        _floats(rows, "open_complaints", 0.0),
+        satisfaction,
+    )
+    suggestions = _suggestions(data, ids)
+
+    results = []
+    for i, row in enumerate(rows):
+        results.append(
+            (
+                float(revenue[i]),
+                100.0 * float(tiers.share[i]),
+                100.0 * float(tiers.cumulative_share[i]),
+                str(tiers.tier[i]),
+                int(period_count[i]),
+                int(recency[i]) if has_tx[i] else None,
+                int(scores.r[i]),
+                int(scores.f[i]),
+                int(scores.m[i]),
+                str(segments[i]),
+                _number(p_alive[i]),
+                _number(expected[i]),
+                _number(lifetime[i]),
+                _number(satisfaction[i]),
+                int(row["open_complaints"] or 0),
+                int(row["sample_count"] or 0),
+                str(loyalty_type[i]),
+                str(churned.level[i]),
+                ",".join(churned.reasons[i]) or None,
+                suggestions[i],
+            )
+        )
+    return results
+
+
+def _rfm_rules(settings):
+    """The RFM segment rules of the settings (JSON ``[[key, [r1, r2], [f1, f2]],
+    ...]``), or the default ones when none or unreadable."""
+    text = settings.get("rfm_rules")
+    if not text:
+        return rfm.DEFAULT_RULES
+    try:
+        rules = [
+            rfm.SegmentRule(str(key), r=tuple(r_range), f=tuple(f_range))
+            for key, r_range, f_range in json.loads(text)
+        ]
+    except (ValueError, TypeError):
+        return rfm.DEFAULT_RULES
+    return rules or rfm.DEFAULT_RULES
+
+
+def _lifetime_value(bg, x, span, age, repeat_value, fit_mask, settings):
+    """CLV of the customers in ``fit_mask``; NaN when no value model can be fitted."""
+    value_mask = fit_mask & (x > 0) & (repeat_value > 0)
+    if np.count_nonzero(value_mask) < MIN_REPEAT_CUSTOMERS:
+        return math.nan
+    try:
+        gg = gammagamma.fit(x[value_mask], repeat_value[value_mask])
+    except (ValueError, RuntimeError, FloatingPointError):
+        return math.nan
+    if gg.q <= 1:
+        return math.nan
+    monetary = np.where(repeat_value > 0, repeat_value, 0.0)
+    return clv.customer_lifetime_value(
+        bg,
+        gg,
+        x[fit_mask],
+        span[fit_mask],
+        age[fit_mask],
+        monetary[fit_mask],
+        horizon_months=settings["horizon_months"],
+        monthly_discount_rate=settings["monthly_discount_rate"],
+    )
+
+
+def _suggestions(data, ids):
+    """Names of the (at most three) best categories each customer does not buy."""
+    pairs = data["categories"]
+    names = data["category_names"]
+    category_ids = sorted({category for _partner, category in pairs})
+    suggestions = [None] * len(ids)
+    if len(category_ids) < 2:
+        return suggestions
+    row_of = {partner_id: i for i, partner_id in enumerate(ids.tolist())}
+    column_of = {category: j for j, category in enumerate(category_ids)}
+    matrix = np.zeros((len(ids), len(category_ids)), dtype=bool)
+    for partner_id, category in pairs:
+        if partner_id in row_of:
+            matrix[row_of[partner_id], column_of[category]] = True
+    best, _scores = crosssell.recommendations(matrix, top_k=3, min_score=1.0)
+    for i, columns in enumerate(best):
+        chosen = [
+            names.get(category_ids[j], str(category_ids[j])) for j in columns if j >= 0
+        ]
+        suggestions[i] = ", ".join(chosen) or None
+    return suggestions
+
+
+def _number(value):
+    return None if value is None or not math.isfinite(value) else float(value)

@@ -1,0 +1,442 @@
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
+LOYALTY_TYPES = [
+    ("true_loyalty", "True loyalty"),
+    ("latent_loyalty", "Latent loyalty"),
+    ("inertial_loyalty", "Inertial loyalty"),
+    ("no_loyalty", "No loyalty"),
+    ("unknown", "Unknown"),
+]
+CHURN_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
+RFM_SEGMENTS = [  # the keys of analytics.rfm.DEFAULT_RULES
+    ("champions", "Champions"),
+    ("loyal", "Loyal"),
+    ("potential_loyalist", "Potential loyalist"),
+    ("new", "New"),
+    ("promising", "Promising"),
+    ("need_attention", "Need attention"),
+    ("about_to_sleep", "About to sleep"),
+    ("cant_lose", "Cannot lose them"),
+    ("at_risk", "At risk"),
+    ("hibernating", "Hibernating"),
+    ("lost", "Lost"),
+    ("other", "Other"),
+]
+# The settings of a run and their defaults (Settings, or the wizard).
+DEFAULTS = {
+    "period_months": 12,
+    "transactions": "invoices",  # or "samples"
+    "a_cutoff": 0.80,
+    "b_cutoff": 0.95,
+    "horizon_months": 12,
+    "monthly_discount_rate": 0.01,
+    "attitude_threshold": 4.0,
+    "repeat_threshold": 2.0,  # transactions in the period
+    "new_customer_days": 90,
+    "rfm_rules": "",  # JSON; empty: analytics.rfm.DEFAULT_RULES
+}
+# Stored columns written by a run, in the order of the bulk insert.
+COLUMNS = [
+    "partner_id",
+    "company_id",
+    "date",
+    "revenue",
+    "revenue_share",
+    "cumulative_share",
+    "tier",
+    "transaction_count",
+    "recency_days",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "probability_alive",
+    "expected_transactions",
+    "clv",
+    "satisfaction",
+    "open_complaints",
+    "sample_count",
+    "loyalty_type",
+    "churn_level",
+    "churn_reasons",
+    "suggested_categories",
+]
+
+
+class LabSegmentSnapshot(models.Model):
+    """One row per customer per run of the segmentation engine: the customer's
+    value, segments and risks on that day. The rows of a customer over the runs
+    are its relationship curve (客户关系曲线)."""
+
+    _name = "lab.segment.snapshot"
+    _description = "Customer Segment Snapshot"
+    _order = "date desc, revenue desc, id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    date = fields.Date(required=True, index=True)
+    customer_category = fields.Selection(related="partner_id.customer_category")
+    user_id = fields.Many2one(related="partner_id.user_id", string="Account Manager")
+    state_id = fields.Many2one(related="partner_id.state_id", string="Region")
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    revenue = fields.Monetary(help="Posted invoices minus credit notes in the period.")
+    revenue_share = fields.Float(string="Share of Revenue (%)", digits=(16, 2))
+    cumulative_share = fields.Float(string="Cumulative Share (%)", digits=(16, 2))
+    tier = fields.Selection(TIERS, string="Value Tier")
+    transaction_count = fields.Integer(string="Transactions (period)")
+    recency_days = fields.Integer(string="Days since Last Transaction")
+    r_score = fields.Integer(string="R")
+    f_score = fields.Integer(string="F")
+    m_score = fields.Integer(string="M")
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment")
+    probability_alive = fields.Float(
+        string="Probability Active", digits=(16, 3), aggregator="avg"
+    )
+    expected_transactions = fields.Float(
+        string="Expected Transactions (horizon)", digits=(16, 2)
+    )
+    clv = fields.Monetary(string="Lifetime Value (horizon)")
+    satisfaction = fields.Float(digits=(16, 2), aggregator="avg")
+    open_complaints = fields.Integer()
+    sample_count = fields.Integer(string="Samples (period)")
+    loyalty_type = fields.Selection(LOYALTY_TYPES)
+    churn_level = fields.Selection(CHURN_LEVELS, string="Churn Risk")
+    churn_reasons = fields.Char()
+    suggested_categories = fields.Char(string="Suggested Services")
+
+    # Runs
+
+    @api.model
+    def _cron_recompute(self):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            self.with_company(company)._recompute()
+
+    @api.model
+    def _settings(self, overrides=None):
+        get_param = self.env["ir.config_parameter"].sudo().get_param
+        settings = {}
+        for key, default in DEFAULTS.items():
+            value = get_param(f"lab_crm.segment_{key}")
+            settings[key] = type(default)(value) if value else default
+        settings.update(overrides or {})
+        return settings
+
+    def _recompute(self, partners=None, overrides=None):
+        """Compute every customer's segments in the current company and store one
+        snapshot row per customer (only for ``partners`` when given: the population
+        figures, such as the Pareto tiers, always come from all customers)."""
+        from ..analytics import engine  # noqa: PLC0415 (imports numpy)
+
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        settings = self._settings(overrides)
+        data = self._extract(company, today, settings)
+        results = engine.run(data, settings)
+        keep = set(partners.commercial_partner_id.ids) if partners else None
+        segment_index = COLUMNS.index("rfm_segment")
+        known_segments = dict(RFM_SEGMENTS)
+        rows = []
+        for partner_id, values in zip(data["partner_ids"], results, strict=True):
+            if keep is not None and partner_id not in keep:
+                continue
+            row = [partner_id, company.id, today, *values]
+            if row[segment_index] not in known_segments:  # a custom rule's key
+                row[segment_index] = "other"
+            rows.append(tuple(row))
+        previous = self._latest_levels(company, [row[0] for row in rows])
+        Snapshot = self.sudo()
+        Snapshot.search(
+            [("company_id", "=", company.id), ("date", "=", today)]
+            + ([("partner_id", "in", list(keep))] if keep is not None else [])
+        ).unlink()
+        self._insert(rows)
+        self._notify_churn(rows, previous)
+        self._update_lifecycle(rows, data, settings)
+        return len(rows)
+
+    def _extract(self, company, today, settings):
+        """Everything the engine needs, for all customers of ``company``: three
+        grouped queries."""
+        self.env.flush_all()
+        since = today - relativedelta(months=settings["period_months"])
+        half = today - relativedelta(months=settings["period_months"] // 2 or 1)
+        if settings["transactions"] == "samples":
+            transactions = SQL(
+                """SELECT partner_id, (received_datetime AT TIME ZONE 'UTC')::date
+                          AS day, 0::numeric AS amount
+                     FROM lab_sample
+                    WHERE company_id = %s AND state != 'cancelled'""",
+                company.id,
+            )
+        else:
+            transactions = SQL(
+                """SELECT commercial_partner_id AS partner_id, invoice_date AS day,
+                          amount_untaxed_signed AS amount
+                     FROM account_move
+                    WHERE company_id = %s AND state = 'posted'
+                      AND move_type = 'out_invoice'""",
+                company.id,
+            )
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                WITH revenue AS (
+                    SELECT commercial_partner_id AS partner_id,
+                           SUM(amount_untaxed_signed) FILTER (
+                               WHERE invoice_date >= %(since)s) AS revenue,
+                           SUM(amount_untaxed_signed) FILTER (
+                               WHERE invoice_date >= %(half)s) AS recent,
+                           SUM(amount_untaxed_signed) FILTER (
+                               WHERE invoice_date >= %(since)s
+                                 AND invoice_date < %(half)s) AS earlier
+                      FROM account_move
+                     WHERE company_id = %(company)s AND state = 'posted'
+                       AND move_type IN ('out_invoice', 'out_refund')
+                  GROUP BY commercial_partner_id
+                ),
+                tx_day AS (
+                    SELECT partner_id, day, SUM(amount) AS amount
+                      FROM (%(transactions)s) tx
+                     WHERE day <= %(today)s
+                  GROUP BY partner_id, day
+                ),
+                tx AS (
+                    SELECT partner_id, COUNT(*) AS days, MIN(day) AS first_day,
+                           MAX(day) AS last_day,
+                           COUNT(*) FILTER (WHERE day >= %(since)s) AS period_count,
+                           AVG(amount) FILTER (WHERE day > first_day_of) AS repeat_value
+                      FROM (SELECT tx_day.*, MIN(day) OVER (PARTITION BY partner_id)
+                                   AS first_day_of FROM tx_day) ordered
+                  GROUP BY partner_id
+                ),
+                survey AS (
+                    SELECT partner_id, AVG(overall_score) AS satisfaction
+                      FROM lab_survey
+                     WHERE company_id = %(company)s
+                       AND state IN ('answered', 'analysed')
+                       AND answered_datetime >= %(since)s
+                  GROUP BY partner_id
+                ),
+                complaint AS (
+                    SELECT partner_id, COUNT(*) AS open_complaints
+                      FROM lab_complaint
+                     WHERE company_id = %(company)s
+                       AND state NOT IN ('closed', 'rejected')
+                  GROUP BY partner_id
+                ),
+                sample AS (
+                    SELECT partner_id, COUNT(*) AS sample_count
+                      FROM lab_sample
+                     WHERE company_id = %(company)s AND state != 'cancelled'
+                       AND received_datetime >= %(since)s
+                  GROUP BY partner_id
+                )
+                SELECT partner.id AS partner_id,
+                       COALESCE(revenue.revenue, 0) AS revenue,
+                       revenue.recent, revenue.earlier,
+                       COALESCE(tx.days, 0) AS days, tx.first_day, tx.last_day,
+                       COALESCE(tx.period_count, 0) AS period_count,
+                       tx.repeat_value,
+                       survey.satisfaction,
+                       COALESCE(complaint.open_complaints, 0) AS open_complaints,
+                       COALESCE(sample.sample_count, 0) AS sample_count
+                  FROM res_partner partner
+             LEFT JOIN revenue ON revenue.partner_id = partner.id
+             LEFT JOIN tx ON tx.partner_id = partner.id
+             LEFT JOIN survey ON survey.partner_id = partner.id
+             LEFT JOIN complaint ON complaint.partner_id = partner.id
+             LEFT JOIN sample ON sample.partner_id = partner.id
+                 WHERE partner.is_company AND partner.active
+                   AND (partner.company_id IS NULL OR partner.company_id = %(company)s)
+                   AND (revenue.partner_id IS NOT NULL OR tx.partner_id IS NOT NULL
+                        OR partner.customer_category IS NOT NULL)
+              ORDER BY partner.id
+                """,
+                since=since,
+                half=half,
+                today=today,
+                company=company.id,
+                transactions=transactions,
+            )
+        )
+        categories = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT move.commercial_partner_id, template.categ_id
+                  FROM account_move_line line
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN product_product product ON product.id = line.product_id
+                  JOIN product_template template
+                    ON template.id = product.product_tmpl_id
+                 WHERE move.company_id = %s AND move.state = 'posted'
+                   AND move.move_type = 'out_invoice'
+                   AND line.display_type = 'product'
+                """,
+                company.id,
+            )
+        )
+        category_names = dict(
+            self.env.execute_query(
+                SQL("SELECT id, complete_name FROM product_category")
+            )
+        )
+        return {
+            "today": today,
+            "partner_ids": [row["partner_id"] for row in rows],
+            "rows": rows,
+            "categories": categories,
+            "category_names": category_names,
+        }
+
+    def _insert(self, rows):
+        """Write the snapshot rows in one statement (unnest of one array per column)."""
+        if not rows:
+            return
+        columns = list(zip(*rows, strict=True))
+        types = {
+            "partner_id": "int4",
+            "company_id": "int4",
+            "date": "date",
+            "transaction_count": "int4",
+            "recency_days": "int4",
+            "r_score": "int4",
+            "f_score": "int4",
+            "m_score": "int4",
+            "open_complaints": "int4",
+            "sample_count": "int4",
+            "tier": "varchar",
+            "rfm_segment": "varchar",
+            "loyalty_type": "varchar",
+            "churn_level": "varchar",
+            "churn_reasons": "varchar",
+            "suggested_categories": "varchar",
+        }
+        uid = self.env.uid
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO lab_segment_snapshot (%s, create_uid, write_uid,
+                                                  create_date, write_date)
+                SELECT *, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                  FROM unnest(%s)
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
+                uid,
+                uid,
+                SQL(", ").join(
+                    SQL("%s::%s[]", list(values), SQL(types.get(name, "float8")))
+                    for name, values in zip(COLUMNS, columns, strict=True)
+                ),
+            )
+        )
+        self.invalidate_model()
+
+    def _latest_levels(self, company, partner_ids):
+        """The churn level of each customer's latest snapshot before today."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id) partner_id, churn_level
+                  FROM lab_segment_snapshot
+                 WHERE company_id = %s AND partner_id = ANY(%s)
+              ORDER BY partner_id, date DESC, id DESC
+                """,
+                company.id,
+                partner_ids,
+            )
+        )
+        return dict(rows)
+
+    def _notify_churn(self, rows, previous):
+        """An activity for the account manager of each customer entering high
+        churn risk, stating the reasons; once, not again while it stays high."""
+        level_index = COLUMNS.index("churn_level")
+        reasons_index = COLUMNS.index("churn_reasons")
+        entering = {
+            row[0]: row[reasons_index]
+            for row in rows
+            if row[level_index] == "high" and previous.get(row[0]) != "high"
+        }
+        labels = self._churn_reason_labels()
+        for partner in self.env["res.partner"].browse(list(entering)):
+            reasons = [labels.get(key, key) for key in entering[partner.id].split(",")]
+            partner.activity_schedule(
+                act_type_xmlid="lab_crm.mail_activity_type_churn_risk",
+                summary=self.env._("High churn risk"),
+                note=Markup("<p>%s</p>")
+                % self.env._("Reasons: %(reasons)s.", reasons="; ".join(reasons)),
+                user_id=(
+                    partner.user_id or partner.service_manager_id or self.env.user
+                ).id,
+            )
+
+    def _churn_reason_labels(self):
+        # A dict, not pairs: Odoo's term extractor mistakes a tuple that follows
+        # a _() call for another _() call.
+        return {
+            "inactive_long": self.env._("no transaction for much longer than usual"),
+            "p_alive_low": self.env._("unlikely to be still active"),
+            "declining": self.env._("revenue falling"),
+            "open_complaints": self.env._("open complaints"),
+            "low_satisfaction": self.env._("low satisfaction"),
+        }
+
+    def _update_lifecycle(self, rows, data, settings):
+        """The lifecycle stage follows the segments; a customer marked lost by a
+        manager (with its reason) stays lost."""
+        today = data["today"]
+        by_partner = {row["partner_id"]: row for row in data["rows"]}
+        loyalty_index = COLUMNS.index("loyalty_type")
+        churn_index = COLUMNS.index("churn_level")
+        stages = {}
+        for row in rows:
+            figures = by_partner[row[0]]
+            if not figures["days"]:
+                stage = "prospect"
+            elif (today - figures["first_day"]).days <= settings["new_customer_days"]:
+                stage = "new"
+            elif row[churn_index] == "high":
+                stage = "at_risk"
+            elif row[loyalty_index] == "true_loyalty":
+                stage = "loyal"
+            else:
+                stage = "active"
+            stages.setdefault(stage, []).append(row[0])
+        for stage, partner_ids in stages.items():
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE res_partner SET lifecycle_stage = %s
+                        WHERE id = ANY(%s) AND lifecycle_stage IS DISTINCT FROM %s
+                          AND lifecycle_stage IS DISTINCT FROM 'lost'""",
+                    stage,
+                    partner_ids,
+                    stage,
+                )
+            )
+        self.env["res.partner"].invalidate_model(["lifecycle_stage"])
+
+    @api.model
+    def _latest(self, partners):
+        """The latest snapshot row of each partner in the current company."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id) partner_id, id
+                  FROM lab_segment_snapshot
+                 WHERE partner_id = ANY(%s) AND company_id = %s
+              ORDER BY partner_id, date DESC, id DESC
+                """,
+                partners.ids,
+                self.env.company.id,
+            )
+        )
+        records = self.sudo().browse([row_id for _partner, row_id in rows])
+        return {record.partner_id: record for record in records}

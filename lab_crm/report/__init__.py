@@ -1,0 +1,3 @@
+from . import lab_arrears_customer
+from . import lab_arrears_line
+from . import lab_customer_statement

@@ -1,0 +1,169 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import freeze_time, tagged
+
+from .sample_common import LabSampleCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSegmentation(LabSampleCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 2 units of the foreign currency per unit of company currency.
+        cls.foreign = cls.setup_other_currency("EUR", rates=[("2016-01-01", 2.0)])
+        cls.Snapshot = cls.env["lab.segment.snapshot"]
+
+    def _customer(self, name, **vals):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "customer_category": "manufacturer",
+                **vals,
+            }
+        )
+
+    def _move(self, partner, amount, day, move_type="out_invoice", currency=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": day,
+                "currency_id": (currency or self.env.company.currency_id).id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Tests", "price_unit": amount, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _rows(self, partners, day):
+        return {
+            row.partner_id: row
+            for row in self.Snapshot.search(
+                [("partner_id", "in", partners.ids), ("date", "=", day)]
+            )
+        }
+
+    @freeze_time("2026-06-30")
+    def test_pareto_tiers_computed_by_hand(self):
+        # Revenue in company currency over the last 12 months; 10,000 positive
+        # in all. Cumulative shares: c1 .50 c2 .70 c3 .80 | c4 .88 c5 .93 c6 .96 |
+        # c7 .98 c8 .99 c9 1.00, c10 negative. A customer is in A when the share
+        # before it is under .80, in B when under .95: c4 starts at exactly .80.
+        c = [self._customer(f"C{n:02d}") for n in range(1, 11)]
+        self._move(c[0], 5000, "2026-01-15")
+        self._move(c[1], 2000, "2026-02-15")
+        self._move(c[2], 1200, "2026-03-15")
+        self._move(c[2], 200, "2026-04-15", move_type="out_refund")  # net 1000
+        self._move(c[3], 1600, "2026-03-20", currency=self.foreign)  # 800
+        self._move(c[4], 500, "2026-05-15")
+        self._move(c[5], 300, "2026-05-16")
+        self._move(c[6], 200, "2026-05-17")
+        self._move(c[7], 100, "2026-05-18")
+        self._move(c[8], 100, "2026-05-19")  # a tie with c8: the older id first
+        self._move(c[9], 50, "2026-05-20", move_type="out_refund")  # -50
+        self._move(c[9], 900, "2024-01-10")  # before the period: not counted
+        self.Snapshot._recompute()
+        rows = self._rows(self.env["res.partner"].concat(*c), date(2026, 6, 30))
+        self.assertEqual(
+            [rows[p].tier for p in c],
+            ["A", "A", "A", "B", "B", "B", "C", "C", "C", "C"],
+        )
+        self.assertEqual(
+            [round(rows[p].revenue) for p in c],
+            [5000, 2000, 1000, 800, 500, 300, 200, 100, 100, -50],
+        )
+        self.assertAlmostEqual(rows[c[2]].cumulative_share, 80.0)
+        self.assertAlmostEqual(rows[c[3]].revenue_share, 8.0)
+        self.assertEqual(c[0].lab_tier, "A")
+
+    def test_history_over_two_runs_and_the_churn_activity_once(self):
+        # Two invoices a month apart, then silence: inactive for much longer than
+        # its usual interval (2 points) and an open complaint (1 point) = high.
+        quiet = self._customer("Quiet Ltd", user_id=self.lab_user.id)
+        self._move(quiet, 400, "2025-01-10")
+        self._move(quiet, 400, "2025-02-10")
+        self.env["lab.complaint"].create(
+            {"partner_id": quiet.id, "summary": "Late report", "severity": "minor"}
+        )
+        with freeze_time("2026-05-31"):
+            self.Snapshot._recompute()
+        with freeze_time("2026-06-30"):
+            self.Snapshot._recompute()
+        history = self.Snapshot.search([("partner_id", "=", quiet.id)], order="date")
+        self.assertEqual(
+            [str(row.date) for row in history], ["2026-05-31", "2026-06-30"]
+        )
+        self.assertEqual(history.mapped("churn_level"), ["high", "high"])
+        self.assertEqual(history[-1].churn_reasons, "inactive_long,open_complaints")
+        activities = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "=", quiet.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("lab_crm.mail_activity_type_churn_risk").id,
+                ),
+            ]
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.lab_user)
+        self.assertIn("open complaints", activities.note)
+        self.assertEqual(quiet.lifecycle_stage, "at_risk")
+        action = quiet.action_view_relationship_curve()
+        self.assertEqual(self.Snapshot.search(action["domain"]), history)
+
+    @freeze_time("2026-06-30")
+    def test_lifecycle_follows_the_segments_but_lost_stays_lost(self):
+        newcomer = self._customer("Newcomer")
+        self._move(newcomer, 300, "2026-05-01")  # first transaction 60 days ago
+        gone = self._customer("Gone")
+        self._move(gone, 300, "2026-05-02")
+        gone.write({"lifecycle_stage": "lost", "lifecycle_lost_reason": "competitor"})
+        prospect = self._customer("Prospect")
+        self.Snapshot._recompute()
+        self.assertEqual(newcomer.lifecycle_stage, "new")
+        self.assertEqual(gone.lifecycle_stage, "lost")
+        self.assertEqual(prospect.lifecycle_stage, "prospect")
+
+    @freeze_time("2026-06-30")
+    def test_query_count_does_not_grow_with_the_number_of_customers(self):
+        def queries_for(count):
+            customers = [self._customer(f"Batch {count}-{n}") for n in range(count)]
+            for n, customer in enumerate(customers):
+                self._move(customer, 100 + n, "2026-06-01")
+            self.env.flush_all()
+            self.Snapshot._recompute()  # warm the caches
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            self.Snapshot._recompute()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries_for(3), queries_for(15))
+
+    @freeze_time("2026-06-30")
+    def test_rfm_segments_follow_the_configured_rules(self):
+        first, second = self._customer("First"), self._customer("Second")
+        self._move(first, 300, "2026-06-01")
+        self._move(second, 100, "2025-09-01")
+        params = self.env["ir.config_parameter"]
+        params.set_param(
+            "lab_crm.segment_rfm_rules",
+            '[["champions", [4, 5], [1, 5]], ["vip", [1, 3], [1, 5]]]',
+        )
+        self.Snapshot._recompute()
+        rows = self._rows(first | second, date(2026, 6, 30))
+        # Two customers: R = 5 * (2 * below + equal) // (2 * 2) + 1, so the more
+        # recent (below 1) scores 4 -> champions, the other (below 0) 2 -> the
+        # custom "vip" rule, not a known segment -> other.
+        self.assertEqual(
+            (rows[first].rfm_segment, rows[second].rfm_segment), ("champions", "other")
+        )

@@ -364,18 +364,35 @@ class LabSegmentSnapshot(models.Model):
             for row in rows
             if row[level_index] == "high" and previous.get(row[0]) != "high"
         }
+        if not entering:
+            return
         labels = self._churn_reason_labels()
+        activity_type = self.env.ref("lab_crm.mail_activity_type_churn_risk")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []  # one create for all: a first run may flag thousands
         for partner in self.env["res.partner"].browse(list(entering)):
             reasons = [labels.get(key, key) for key in entering[partner.id].split(",")]
-            partner.activity_schedule(
-                act_type_xmlid="lab_crm.mail_activity_type_churn_risk",
-                summary=self.env._("High churn risk"),
-                note=Markup("<p>%s</p>")
-                % self.env._("Reasons: %(reasons)s.", reasons="; ".join(reasons)),
-                user_id=(
-                    partner.user_id or partner.service_manager_id or self.env.user
-                ).id,
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "date_deadline": today,
+                    "summary": self.env._("High churn risk"),
+                    "note": Markup("<p>%s</p>")
+                    % self.env._("Reasons: %(reasons)s.", reasons="; ".join(reasons)),
+                    "user_id": (
+                        partner.user_id or partner.service_manager_id or self.env.user
+                    ).id,
+                }
             )
+        # No e-mail per activity (a first run could send thousands): the account
+        # managers find them in their activities.
+        self.env["mail.activity"].sudo().with_context(
+            mail_activity_quick_update=True
+        ).create(vals_list)
 
     def _churn_reason_labels(self):
         # A dict, not pairs: Odoo's term extractor mistakes a tuple that follows

@@ -67,87 +67,86 @@ class LabArrearsCustomer(models.Model):
 
     @property
     def _table_query(self):
+        # One pass over the receivable items, in two steps: first grouped by the
+        # items' own partner (on invoices already the commercial partner, so no
+        # join per item), then by commercial partner. The only other rows read
+        # are the partial reconciliations of the last 24 months: the latest date
+        # of an invoice item's reconciliations is its payment date. GREATEST
+        # ignores NULLs, hence the days-late figures filter on a payment; the
+        # oldest overdue invoice is the least [-days overdue, move] pair.
         today = fields.Date.context_today(self)
         return SQL(
             """
-            WITH line AS (%(lines)s),
-            open AS (
-                SELECT partner_id, company_id,
-                       SUM(amount_residual) AS amount_open,
-                       SUM(amount_residual) FILTER (WHERE days_overdue > 0)
-                           AS amount_overdue,
-                       SUM(amount_residual) FILTER (WHERE days_overdue <= 0)
-                           AS amount_not_due,
-                       SUM(amount_residual)
-                           FILTER (WHERE days_overdue BETWEEN 1 AND 30)
+            WITH item AS (
+                SELECT line.partner_id, line.company_id, MIN(line.id) AS id,
+                       SUM(line.amount_residual) AS amount_open,
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue > 0) AS amount_overdue,
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue <= 0) AS amount_not_due,
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue BETWEEN 1 AND 30)
                            AS amount_1_30,
-                       SUM(amount_residual)
-                           FILTER (WHERE days_overdue BETWEEN 31 AND 60)
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue BETWEEN 31 AND 60)
                            AS amount_31_60,
-                       SUM(amount_residual)
-                           FILTER (WHERE days_overdue BETWEEN 61 AND 90)
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue BETWEEN 61 AND 90)
                            AS amount_61_90,
-                       SUM(amount_residual) FILTER (WHERE days_overdue > 90)
-                           AS amount_over_90,
-                       MIN(date_due) FILTER (
-                           WHERE days_overdue > 0 AND amount_residual > 0
-                       ) AS oldest_overdue_date,
-                       (ARRAY_AGG(move_id ORDER BY date_due, id) FILTER (
-                           WHERE days_overdue > 0 AND amount_residual > 0
-                       ))[1] AS oldest_overdue_move_id
-                  FROM line
-                 WHERE amount_residual != 0
-              GROUP BY partner_id, company_id
-            ),
-            paid_item AS (
-                SELECT line.id, line.partner_id, line.company_id, line.balance,
-                       GREATEST(MAX(part.max_date) - line.date_due, 0) AS days_late
-                  FROM line
-                  JOIN account_partial_reconcile part
-                    ON part.debit_move_id = line.id
-                 WHERE line.reconciled AND line.balance > 0
-              GROUP BY line.id, line.partner_id, line.company_id, line.balance,
-                       line.date_due
-                HAVING MAX(part.max_date) >= %(since)s
-            ),
-            paid AS (
-                SELECT partner_id, company_id,
-                       COUNT(*) AS paid_invoice_count,
-                       AVG(days_late) AS avg_days_late,
-                       SUM(days_late * balance) / NULLIF(SUM(balance), 0)
-                           AS weighted_days_late,
-                       100.0 * COUNT(*) FILTER (WHERE days_late = 0) / COUNT(*)
-                           AS on_time_share
-                  FROM paid_item
-              GROUP BY partner_id, company_id
-            ),
-            customer AS (
-                SELECT partner_id, company_id, MIN(id) AS id
-                  FROM line
-                 WHERE amount_residual != 0 OR id IN (SELECT id FROM paid_item)
-              GROUP BY partner_id, company_id
+                       SUM(line.amount_residual)
+                           FILTER (WHERE line.days_overdue > 90) AS amount_over_90,
+                       MIN(ARRAY[-line.days_overdue, line.move_id]) FILTER (
+                           WHERE line.days_overdue > 0 AND line.amount_residual > 0
+                       ) AS oldest,
+                       BOOL_OR(line.amount_residual != 0) AS has_open,
+                       COUNT(paid.paid_date) AS paid_count,
+                       SUM(GREATEST(paid.paid_date - line.date_due, 0))
+                           FILTER (WHERE paid.paid_date IS NOT NULL) AS days_late,
+                       SUM(GREATEST(paid.paid_date - line.date_due, 0)
+                           * line.balance)
+                           FILTER (WHERE paid.paid_date IS NOT NULL)
+                           AS balance_days_late,
+                       SUM(line.balance)
+                           FILTER (WHERE paid.paid_date IS NOT NULL) AS paid_balance,
+                       COUNT(*) FILTER (WHERE paid.paid_date <= line.date_due)
+                           AS on_time_count
+                  FROM (%(lines)s) line
+             LEFT JOIN (
+                    SELECT debit_move_id, MAX(max_date) AS paid_date
+                      FROM account_partial_reconcile
+                     WHERE max_date >= %(since)s
+                  GROUP BY debit_move_id
+                  ) paid
+                    ON paid.debit_move_id = line.id
+                   AND line.reconciled AND line.balance > 0
+              GROUP BY line.partner_id, line.company_id
             )
-            SELECT customer.id, customer.partner_id, customer.company_id,
-                   COALESCE(open.amount_open, 0) AS amount_open,
-                   COALESCE(open.amount_overdue, 0) AS amount_overdue,
-                   COALESCE(open.amount_not_due, 0) AS amount_not_due,
-                   COALESCE(open.amount_1_30, 0) AS amount_1_30,
-                   COALESCE(open.amount_31_60, 0) AS amount_31_60,
-                   COALESCE(open.amount_61_90, 0) AS amount_61_90,
-                   COALESCE(open.amount_over_90, 0) AS amount_over_90,
-                   open.oldest_overdue_date,
-                   open.oldest_overdue_move_id,
-                   COALESCE(%(today)s::date - open.oldest_overdue_date, 0)
-                       AS max_days_overdue,
-                   COALESCE(paid.paid_invoice_count, 0) AS paid_invoice_count,
-                   COALESCE(paid.avg_days_late, 0) AS avg_days_late,
-                   COALESCE(paid.weighted_days_late, 0) AS weighted_days_late,
-                   COALESCE(paid.on_time_share, 0) AS on_time_share
-              FROM customer
-         LEFT JOIN open USING (partner_id, company_id)
-         LEFT JOIN paid USING (partner_id, company_id)
+            SELECT MIN(item.id) AS id,
+                   partner.commercial_partner_id AS partner_id, item.company_id,
+                   SUM(item.amount_open) AS amount_open,
+                   COALESCE(SUM(item.amount_overdue), 0) AS amount_overdue,
+                   COALESCE(SUM(item.amount_not_due), 0) AS amount_not_due,
+                   COALESCE(SUM(item.amount_1_30), 0) AS amount_1_30,
+                   COALESCE(SUM(item.amount_31_60), 0) AS amount_31_60,
+                   COALESCE(SUM(item.amount_61_90), 0) AS amount_61_90,
+                   COALESCE(SUM(item.amount_over_90), 0) AS amount_over_90,
+                   %(today)s::date + (MIN(item.oldest))[1] AS oldest_overdue_date,
+                   (MIN(item.oldest))[2] AS oldest_overdue_move_id,
+                   COALESCE(-(MIN(item.oldest))[1], 0) AS max_days_overdue,
+                   SUM(item.paid_count) AS paid_invoice_count,
+                   COALESCE(SUM(item.days_late) / NULLIF(SUM(item.paid_count), 0), 0)
+                       AS avg_days_late,
+                   COALESCE(SUM(item.balance_days_late)
+                            / NULLIF(SUM(item.paid_balance), 0), 0)
+                       AS weighted_days_late,
+                   COALESCE(100.0 * SUM(item.on_time_count)
+                            / NULLIF(SUM(item.paid_count), 0), 0) AS on_time_share
+              FROM item
+              JOIN res_partner partner ON partner.id = item.partner_id
+          GROUP BY partner.commercial_partner_id, item.company_id
+            HAVING BOOL_OR(item.has_open) OR SUM(item.paid_count) > 0
             """,
-            lines=receivable_lines_sql(today),
+            lines=receivable_lines_sql(today, commercial=False),
             since=today - relativedelta(months=24),
             today=today,
         )

@@ -11,14 +11,28 @@ BUCKETS = [
 ]
 
 
-def receivable_lines_sql(today):
+def receivable_lines_sql(today, commercial=True):
     """The posted receivable journal items with their customer (commercial
-    partner) and days past due on ``today``: the rows everything else reads."""
+    partner; the item's own partner when not ``commercial``, for a caller that
+    groups first and maps to the commercial partner after) and days past due on
+    ``today``: the rows everything else reads.
+
+    The accounts are given as an array rather than joined: PostgreSQL then
+    estimates the number of receivable items sensibly (a join with the few
+    receivable accounts makes it expect a handful of rows, and plan for that)."""
+    partner = (
+        SQL("partner.commercial_partner_id") if commercial else SQL("aml.partner_id")
+    )
+    partner_join = (
+        SQL("JOIN res_partner partner ON partner.id = aml.partner_id")
+        if commercial
+        else SQL("")
+    )
     return SQL(
         """
         SELECT aml.id,
                aml.company_id,
-               partner.commercial_partner_id AS partner_id,
+               %(partner)s AS partner_id,
                aml.move_id,
                aml.date,
                COALESCE(aml.date_maturity, aml.date) AS date_due,
@@ -27,11 +41,15 @@ def receivable_lines_sql(today):
                aml.amount_residual,
                aml.reconciled
           FROM account_move_line aml
-          JOIN account_account account ON account.id = aml.account_id
-          JOIN res_partner partner ON partner.id = aml.partner_id
+          %(partner_join)s
          WHERE aml.parent_state = 'posted'
-           AND account.account_type = 'asset_receivable'
+           AND aml.partner_id IS NOT NULL
+           AND aml.account_id = ANY(ARRAY(
+                   SELECT id FROM account_account
+                    WHERE account_type = 'asset_receivable'))
         """,
+        partner=partner,
+        partner_join=partner_join,
         today=today,
     )
 

@@ -101,6 +101,53 @@ class TestArrears(LabSampleCommon):
         )
 
     @freeze_time(TODAY)
+    def test_an_item_on_a_contact_counts_for_its_company(self):
+        """A journal entry may put the receivable on a contact of the customer:
+        the figures group it under the commercial partner."""
+        contact = self.env["res.partner"].create(
+            {"name": "Accounts desk", "parent_id": self.customer.id}
+        )
+        receivable = self.customer.property_account_receivable_id
+        income = self.env["account.account"].search(
+            [
+                ("account_type", "=", "income"),
+                ("company_ids", "in", self.env.company.id),
+            ],
+            limit=1,
+        )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": "2026-06-01",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "account_id": receivable.id,
+                            "partner_id": contact.id,
+                            "debit": 70.0,
+                            "date_maturity": "2026-06-20",
+                        }
+                    ),
+                    Command.create({"account_id": income.id, "credit": 70.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        self._move(30, "2026-06-25", "2026-07-25")  # on the company itself
+        row = self.env["lab.arrears.customer"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        self.assertEqual(len(row), 1)
+        self.assertAlmostEqual(row.amount_open, 100.0)  # 70 + 30
+        self.assertAlmostEqual(row.amount_1_30, 70.0)  # due 06-20: 10 days
+        self.assertAlmostEqual(row.amount_not_due, 30.0)
+        self.assertEqual(row.oldest_overdue_move_id, entry)
+        self.assertEqual(row.max_days_overdue, 10)
+        self.assertFalse(
+            self.env["lab.arrears.customer"].search([("partner_id", "=", contact.id)])
+        )
+
+    @freeze_time(TODAY)
     def test_crm_user_does_not_read_arrears(self):
         with self.assertRaises(AccessError):
             self.env["lab.arrears.customer"].with_user(self.lab_user).search([])

@@ -24,6 +24,10 @@ LAB_MODELS = {
     "lab.survey",
     "lab.survey.campaign",
     "lab.customer.risk",
+    "lab.service.request",
+    "lab.service.request.type",
+    "lab.service.contract",
+    "lab.training.session",
 }
 # Tables of the models whose _table is not their name with "_" for ".".
 TABLES = {

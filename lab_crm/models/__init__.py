@@ -2,6 +2,8 @@ from . import lab_arrears_reminder
 from . import lab_arrears_reminder_level
 from . import lab_arrears_reminder_line
 from . import lab_complaint
+from . import crm_lead
+from . import crm_stage
 from . import lab_customer_risk
 from . import lab_key_person
 from . import lab_partner_change
@@ -11,8 +13,13 @@ from . import lab_survey
 from . import lab_survey_campaign
 from . import lab_sample_line
 from . import lab_segment_snapshot
+from . import lab_service_contract
+from . import lab_service_request
+from . import lab_service_request_type
+from . import lab_training_session
 from . import product_template
 from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import sale_order_line

@@ -169,6 +169,25 @@ class LabSample(models.Model):
         "res.users", string="Override by", readonly=True, copy=False
     )
 
+    # Service contract (服务合同)
+    service_contract_id = fields.Many2one(
+        "lab.service.contract",
+        compute="_compute_service_contract_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index="btree_not_null",
+        check_company=True,
+        domain="[('partner_id', '=', partner_id), ('state', '=', 'active')]",
+        help="The customer's contract running when the sample was received.",
+    )
+    is_beyond_contract = fields.Boolean(
+        string="Beyond Contract",
+        compute="_compute_is_beyond_contract",
+        help="The contract's included tests are used up by earlier samples: this "
+        "one is priced normally.",
+    )
+
     _report_number_company_uniq = models.Constraint(
         "UNIQUE (company_id, report_number)",
         "This report number is already used in this company.",
@@ -183,11 +202,74 @@ class LabSample(models.Model):
         for sample in self:
             sample.user_id = sample.partner_id.commercial_partner_id.user_id
 
-    @api.depends("line_ids.turnaround_days", "line_ids.is_rejected")
+    @api.depends(
+        "line_ids.turnaround_days",
+        "line_ids.is_rejected",
+        "service_contract_id.turnaround_days",
+    )
     def _compute_turnaround_days(self):
         for sample in self:
             accepted = sample.line_ids.filtered(lambda line: not line.is_rejected)
-            sample.turnaround_days = max(accepted.mapped("turnaround_days"), default=0)
+            days = max(accepted.mapped("turnaround_days"), default=0)
+            contract = sample._lab_applicable_contract()
+            if contract.turnaround_days:  # the contract's commitment caps it
+                days = min(days, contract.turnaround_days)
+            sample.turnaround_days = days
+
+    @api.depends("partner_id", "received_datetime", "company_id")
+    def _compute_service_contract_id(self):
+        running = self.env["lab.service.contract"]._running_lookup(self.partner_id)
+        for sample in self:
+            sample.service_contract_id = running(
+                sample.partner_id,
+                sample.received_datetime and sample._received_local_date(),
+                sample.company_id,
+            )
+
+    @api.depends(
+        "service_contract_id", "received_datetime", "line_ids", "line_ids.is_rejected"
+    )
+    def _compute_is_beyond_contract(self):
+        """Beyond when the accepted test items of the contract's samples received
+        before this one, plus its own, exceed the tests the contract includes.
+        One grouped query for all the samples of ``self``."""
+        limited = self.filtered(
+            lambda s: s._lab_applicable_contract().included_test_count
+        )
+        counts = {
+            sample: count
+            for sample, count in self.env["lab.sample.line"]._read_group(
+                [
+                    (
+                        "sample_id.service_contract_id",
+                        "in",
+                        limited.service_contract_id.ids,
+                    ),
+                    ("is_rejected", "=", False),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["sample_id"],
+                ["__count"],
+            )
+        }
+        for sample in self:
+            contract = sample.service_contract_id
+            if sample not in limited:
+                sample.is_beyond_contract = False
+                continue
+            key = (
+                sample.received_datetime or fields.Datetime.now(),
+                sample._origin.id or 0,
+            )
+            before = sum(
+                count
+                for other, count in counts.items()
+                if other != sample._origin
+                and other.service_contract_id == contract
+                and (other.received_datetime, other.id) < key
+            )
+            own = len(sample.line_ids.filtered(lambda line: not line.is_rejected))
+            sample.is_beyond_contract = before + own > contract.included_test_count
 
     @api.depends("received_datetime", "turnaround_days", "company_id")
     def _compute_promised_date(self):
@@ -253,6 +335,22 @@ class LabSample(models.Model):
                         customer=customer.display_name,
                     )
                 )
+
+    @api.onchange("service_contract_id", "line_ids")
+    def _onchange_beyond_contract(self):
+        if self.is_beyond_contract:
+            return {
+                "warning": {
+                    "title": self.env._("Beyond the contract"),
+                    "message": self.env._(
+                        "Contract %(contract)s includes %(count)s tests and they "
+                        "are used up: this sample is priced normally.",
+                        contract=self.service_contract_id.name,
+                        count=self.service_contract_id.included_test_count,
+                    ),
+                }
+            }
+        return None
 
     @api.constrains("quantity", "turnaround_days")
     def _check_quantity(self):
@@ -459,6 +557,8 @@ class LabSample(models.Model):
                 "company_id": self.company_id.id,
                 "user_id": self.user_id.id,
                 "client_order_ref": self.name,
+                # Beyond the contract, the order is priced and paid normally.
+                "service_contract_id": self._lab_pricing_contract().id,
                 "order_line": [
                     fields.Command.create(line._sale_order_line_values())
                     for line in accepted
@@ -473,6 +573,24 @@ class LabSample(models.Model):
         if order.state in ("draft", "sent"):
             order.action_confirm()
         return order
+
+    def _lab_applicable_contract(self):
+        """The sample's contract if it applies on the day the sample was received
+        (running, within its dates)."""
+        self.ensure_one()
+        contract = self.service_contract_id
+        day = self.received_datetime and self._received_local_date()
+        return contract if contract and contract._applies_on(day) else contract.browse()
+
+    def _lab_pricing_contract(self):
+        """The contract whose prices the sample takes: the applicable contract,
+        unless the sample is beyond the tests it includes."""
+        self.ensure_one()
+        return (
+            self.service_contract_id.browse()
+            if self.is_beyond_contract
+            else self._lab_applicable_contract()
+        )
 
     def _send_report_ready(self):
         """Tell the customer contact the report is ready; the e-mail is queued."""

@@ -48,7 +48,7 @@ class LabSampleLine(models.Model):
         compute="_compute_price_unit",
         store=True,
         readonly=False,
-        help="From the customer's pricelist.",
+        help="From the contract's agreed pricelist, else the customer's.",
     )
     is_rejected = fields.Boolean(
         string="Rejected", help="Rejected at contract review: not tested, not billed."
@@ -62,12 +62,17 @@ class LabSampleLine(models.Model):
             line.standard = template.lab_standard
             line.turnaround_days = template.lab_turnaround_days
 
-    @api.depends("product_id", "sample_id.partner_id")
+    @api.depends("product_id", "sample_id.partner_id", "sample_id.service_contract_id")
     def _compute_price_unit(self):
         for line in self:
             product = line.product_id
+            contract = line.sample_id._lab_pricing_contract()
             pricelist = line.sample_id.partner_id.property_product_pricelist
-            if pricelist and product:
+            if contract:
+                line.price_unit = contract._pricelist_price(
+                    product, line.sample_id.partner_id
+                )
+            elif pricelist and product:
                 line.price_unit = pricelist._get_product_price(product, 1.0)
             else:
                 line.price_unit = product.lst_price
@@ -95,4 +100,5 @@ class LabSampleLine(models.Model):
             "name": f"{self.sample_id.sample_name}: {name}",
             "product_uom_qty": 1.0,
             "price_unit": self.price_unit,
+            "discount": self.sample_id._lab_pricing_contract().discount,
         }

@@ -60,6 +60,13 @@ class LabSurvey(models.Model):
         index="btree_not_null",
         help="The delivered sample this follow-up is about.",
     )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        string="Project",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The won project whose warranty period this follow-up is in.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

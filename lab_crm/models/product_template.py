@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProductTemplate(models.Model):
@@ -14,3 +14,13 @@ class ProductTemplate(models.Model):
         default=5,
         help="Working days from reception to report.",
     )
+
+    @api.onchange("is_lab_test_item")
+    def _onchange_is_lab_test_item(self):
+        """A test item goes to the testing category, so that cross-selling tells
+        testing from value-added purchases."""
+        testing = self.env.ref(
+            "lab_crm.product_category_lab_testing", raise_if_not_found=False
+        )
+        if self.is_lab_test_item and testing and self.categ_id != testing:
+            self.categ_id = testing

@@ -9,6 +9,8 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         companies._lab_sample_sequence()
         companies._lab_complaint_sequence()
+        companies._lab_service_request_sequence()
+        companies._lab_service_contract_sequence()
         return companies
 
     @api.model
@@ -20,6 +22,12 @@ class ResCompany(models.Model):
     @api.model
     def _lab_init_complaint_sequences(self):
         self.search([])._lab_complaint_sequence()  # pylint: disable=no-search-all
+
+    @api.model
+    def _lab_init_service_sequences(self):
+        companies = self.search([])  # pylint: disable=no-search-all
+        companies._lab_service_request_sequence()
+        companies._lab_service_contract_sequence()
 
     def _lab_sample_sequence(self):
         """The sample reference sequence of each company (S2026-00001)."""
@@ -35,6 +43,22 @@ class ResCompany(models.Model):
             "lab.complaint",
             "C%(year)s-",
             lambda company: self.env._("Complaints (%s)", company.name),
+        )
+
+    def _lab_service_request_sequence(self):
+        """The service request reference sequence of each company (SR2026-00001)."""
+        return self._lab_sequence(
+            "lab.service.request",
+            "SR%(year)s-",
+            lambda company: self.env._("Service Requests (%s)", company.name),
+        )
+
+    def _lab_service_contract_sequence(self):
+        """The service contract reference sequence of each company (SC2026-00001)."""
+        return self._lab_sequence(
+            "lab.service.contract",
+            "SC%(year)s-",
+            lambda company: self.env._("Service Contracts (%s)", company.name),
         )
 
     def _lab_sequence(self, code, prefix, name):

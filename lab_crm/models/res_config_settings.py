@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .lab_service_contract import DEFAULT_RENEWAL_NOTICE_DAYS
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -124,3 +126,19 @@ class ResConfigSettings(models.TransientModel):
         "about_to_sleep, cant_lose, at_risk, hibernating, lost (others count as "
         "other). Empty for the default rules.",
     )
+    lab_contract_renewal_days = fields.Integer(
+        string="Contract Renewal Notice (days)",
+        config_parameter="lab_crm.contract_renewal_days",
+        default=DEFAULT_RENEWAL_NOTICE_DAYS,
+        help="The account manager gets a renewal activity this many days before "
+        "a service contract ends.",
+    )
+
+    def action_lab_load_project_pipeline(self):
+        """Load the project-customer pipeline (prequalification to collection)."""
+        self.env["crm.stage"]._lab_load_project_pipeline()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_stage_action")
+        action["domain"] = [
+            ("team_ids", "=", self.env.ref("lab_crm.crm_team_project").id)
+        ]
+        return action

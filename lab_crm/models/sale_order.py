@@ -1,8 +1,60 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    service_contract_id = fields.Many2one(
+        "lab.service.contract",
+        compute="_compute_service_contract_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
+        help="The customer's service contract whose prices and included services "
+        "the order uses.",
+    )
+
+    @api.depends("partner_id", "date_order", "company_id")
+    def _compute_service_contract_id(self):
+        drafts = self.filtered(lambda order: order.state == "draft")
+        running = self.env["lab.service.contract"]._running_lookup(drafts.partner_id)
+        for order in drafts:
+            order.service_contract_id = running(
+                order.partner_id,
+                order.date_order and order.date_order.date(),
+                order.company_id,
+            )
+
+    @api.depends("partner_id", "company_id", "service_contract_id")
+    def _compute_pricelist_id(self):
+        """The contract's agreed pricelist while it applies, not after."""
+        result = super()._compute_pricelist_id()
+        for order in self.filtered(lambda o: o.state == "draft"):
+            contract = order._lab_applicable_contract()
+            if contract.pricelist_id:
+                order.pricelist_id = contract.pricelist_id
+        return result
+
+    @api.onchange("order_line", "service_contract_id")
+    def _onchange_beyond_contract(self):
+        contract = self._lab_applicable_contract()
+        if contract and self._lab_is_beyond_contract():
+            return {
+                "warning": {
+                    "title": self.env._("Beyond the contract"),
+                    "message": self.env._(
+                        "Contract %(contract)s includes %(days)s training days and "
+                        "this order goes beyond them: it is priced normally.",
+                        contract=contract.name,
+                        days=contract.included_training_days,
+                    ),
+                }
+            }
+        return None
 
     def action_confirm(self):
         for order in self:
@@ -10,3 +62,50 @@ class SaleOrder(models.Model):
                 self.env._("confirming %(order)s", order=order.name)
             )
         return super().action_confirm()
+
+    def _lab_applicable_contract(self):
+        """The order's contract if it applies on the order date."""
+        self.ensure_one()
+        contract = self.service_contract_id
+        day = self.date_order and self.date_order.date()
+        return contract if contract and contract._applies_on(day) else contract.browse()
+
+    def _lab_is_beyond_contract(self, lines=None):
+        """Whether the training days of this order (with ``lines``, being edited
+        and perhaps not yet in it), with those of the contract's other confirmed
+        orders, exceed the days the contract includes."""
+        self.ensure_one()
+        contract = self._lab_applicable_contract()
+        if not contract.included_training_days:
+            return False
+        category = contract._training_category()
+        if not category:
+            return False
+        [[used]] = self.env["sale.order.line"]._read_group(
+            [
+                ("order_id.service_contract_id", "=", contract.id),
+                ("order_id", "!=", self._origin.id),
+                ("state", "=", "sale"),
+                ("product_id.categ_id", "child_of", category.ids),
+            ],
+            aggregates=["product_uom_qty:sum"],
+        )
+        own = sum(
+            (self.order_line | (lines or self.order_line.browse()))
+            .filtered(
+                lambda line: (
+                    line.product_id.categ_id.parent_path
+                    and line.product_id.categ_id.parent_path.startswith(
+                        category.parent_path
+                    )
+                )
+            )
+            .mapped("product_uom_qty")
+        )
+        return (used or 0.0) + own > contract.included_training_days
+
+    def _lab_pricing_contract(self, lines=None):
+        """The contract whose discount the order's lines take."""
+        self.ensure_one()
+        contract = self._lab_applicable_contract()
+        return contract.browse() if self._lab_is_beyond_contract(lines) else contract

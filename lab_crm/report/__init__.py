@@ -1,3 +1,4 @@
 from . import lab_arrears_customer
 from . import lab_arrears_line
 from . import lab_customer_statement
+from . import lab_service_quality

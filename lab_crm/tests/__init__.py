@@ -14,3 +14,7 @@ from . import test_segmentation
 from . import test_sensitive_profile
 from . import test_survey
 from . import test_survey_link
+from . import test_service_contract
+from . import test_service_request
+from . import test_engagement
+from . import test_service_quality

@@ -1,0 +1,433 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import html2plaintext
+
+from .lab_complaint import CHANNELS
+
+REQUEST_STATES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("answered", "Answered"),
+    ("closed", "Closed"),
+]
+OPEN_STATES = ("new", "in_progress")
+
+# The moves a request may make; anything else is refused. An answer the customer
+# is not satisfied with sends the request back to work; a closed request stays
+# closed (the next question is a new request).
+ALLOWED_MOVES = {
+    "new": {"in_progress", "answered"},
+    "in_progress": {"answered"},
+    "answered": {"closed", "in_progress"},
+    "closed": set(),
+}
+
+
+class LabServiceRequest(models.Model):
+    _name = "lab.service.request"
+    _description = "Customer Service Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "requested_datetime desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+        index="trigram",
+    )
+    summary = fields.Char(required=True, tracking=True)
+    description = fields.Html()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        domain="[('is_company', '=', True)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        domain="[('parent_id', '=', partner_id)]",
+    )
+    type_id = fields.Many2one(
+        "lab.service.request.type",
+        required=True,
+        tracking=True,
+        ondelete="restrict",
+    )
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    requested_datetime = fields.Datetime(
+        string="Requested on", required=True, default=fields.Datetime.now
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Routed by type to the customer's customer-service manager or "
+        "technical advisor, else to its account manager.",
+    )
+    state = fields.Selection(
+        REQUEST_STATES,
+        string="Status",
+        required=True,
+        default="new",
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,  # kanban columns in workflow order, empty ones too
+    )
+    answer = fields.Html(copy=False, help="What the customer was told.")
+
+    # Deadlines and measured times
+    response_deadline = fields.Datetime(
+        string="First Response Due",
+        compute="_compute_deadlines",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The request time plus the first-response hours of its type; may be "
+        "changed.",
+    )
+    resolution_deadline = fields.Datetime(
+        string="Resolution Due",
+        compute="_compute_deadlines",
+        store=True,
+        readonly=False,
+        copy=False,
+        tracking=True,
+        help="The request time plus the resolution days of its type; may be changed.",
+    )
+    response_datetime = fields.Datetime(
+        string="First Response on", readonly=True, copy=False
+    )
+    answered_datetime = fields.Datetime(string="Answered on", readonly=True, copy=False)
+    closed_datetime = fields.Datetime(string="Closed on", readonly=True, copy=False)
+    response_hours = fields.Float(
+        string="Response Time (hours)",
+        compute="_compute_measured_times",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    resolution_hours = fields.Float(
+        string="Resolution Time (hours)",
+        compute="_compute_measured_times",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    is_response_late = fields.Boolean(
+        string="Response Late", compute="_compute_measured_times", store=True
+    )
+    is_resolution_late = fields.Boolean(
+        string="Resolution Late", compute="_compute_measured_times", store=True
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Still unanswered after its first-response or resolution deadline.",
+    )
+    overdue_notified = fields.Boolean(
+        readonly=True, copy=False, help="The overdue activity was already given."
+    )
+
+    # What the request became
+    sample_id = fields.Many2one(
+        "lab.sample", readonly=True, copy=False, check_company=True, tracking=True
+    )
+    sale_order_id = fields.Many2one(
+        "sale.order", readonly=True, copy=False, check_company=True, tracking=True
+    )
+    complaint_id = fields.Many2one(
+        "lab.complaint", readonly=True, copy=False, check_company=True, tracking=True
+    )
+
+    _name_company_uniq = models.Constraint(
+        "UNIQUE (company_id, name)",
+        "This service request reference is already used in this company.",
+    )
+
+    @api.depends("partner_id", "type_id")
+    def _compute_user_id(self):
+        for request in self:
+            customer = request.partner_id.commercial_partner_id
+            role = request.type_id.responsible_role
+            routed = customer[f"{role}_id"] if role else customer.browse()
+            request.user_id = routed or customer.user_id
+
+    @api.depends("requested_datetime", "type_id")
+    def _compute_deadlines(self):
+        for request in self:
+            requested, kind = request.requested_datetime, request.type_id
+            if not (requested and kind):
+                request.response_deadline = request.resolution_deadline = False
+                continue
+            request.response_deadline = requested + timedelta(hours=kind.response_hours)
+            request.resolution_deadline = requested + timedelta(
+                days=kind.resolution_days
+            )
+
+    @api.depends(
+        "requested_datetime",
+        "response_datetime",
+        "answered_datetime",
+        "response_deadline",
+        "resolution_deadline",
+    )
+    def _compute_measured_times(self):
+        def hours(start, end):
+            return (end - start).total_seconds() / 3600 if start and end else 0.0
+
+        for request in self:
+            requested = request.requested_datetime
+            responded, answered = request.response_datetime, request.answered_datetime
+            request.response_hours = hours(requested, responded)
+            request.resolution_hours = hours(requested, answered)
+            request.is_response_late = bool(
+                responded
+                and request.response_deadline
+                and responded > request.response_deadline
+            )
+            request.is_resolution_late = bool(
+                answered
+                and request.resolution_deadline
+                and answered > request.resolution_deadline
+            )
+
+    @api.depends("state", "response_deadline", "resolution_deadline")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for request in self:
+            response_due, resolution_due = (
+                request.response_deadline,
+                request.resolution_deadline,
+            )
+            request.is_overdue = bool(
+                (request.state == "new" and response_due and response_due < now)
+                or (
+                    request.state in OPEN_STATES
+                    and resolution_due
+                    and resolution_due < now
+                )
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        now = fields.Datetime.now()
+        overdue = (
+            Domain("state", "=", "new") & Domain("response_deadline", "<", now)
+        ) | (
+            Domain("state", "in", OPEN_STATES) & Domain("resolution_deadline", "<", now)
+        )
+        return overdue if (True in value) == (operator == "in") else ~overdue
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_same_customer(self):
+        for request in self:
+            contact = request.contact_id
+            customer = request.partner_id.commercial_partner_id
+            if contact and contact.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=contact.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = company._lab_service_request_sequence().next_by_id()
+        requests = super().create(vals_list)
+        for request in requests.filtered(lambda r: r.state != "new"):
+            # Created directly in a later state (imports): the times it implies.
+            request.write(request._state_time_values(request.state))
+        return requests
+
+    def write(self, vals):
+        if "state" not in vals:
+            return super().write(vals)
+        for request in self:
+            request._check_move(request.state, vals["state"])
+        if len(self) > 1:
+            for request in self:
+                request.write(vals)
+            return True
+        return super().write({**self._state_time_values(vals["state"]), **vals})
+
+    def _check_move(self, old, new):
+        """Refuse a move that the workflow does not allow, with the reason."""
+        self.ensure_one()
+        if old == new or new in ALLOWED_MOVES[old]:
+            return
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        raise UserError(
+            self.env._(
+                "Service request %(name)s cannot go from %(old)s to %(new)s.",
+                name=self.name,
+                old=labels[old],
+                new=labels[new],
+            )
+        )
+
+    def _state_time_values(self, state):
+        """The times that reaching ``state`` records, the first time only."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        values = {}
+        if state != "new" and not self.response_datetime:
+            values["response_datetime"] = now
+        if state in ("answered", "closed") and not self.answered_datetime:
+            values["answered_datetime"] = now
+        if state == "in_progress" and self.answered_datetime:
+            # Sent back to work: the earlier answer did not resolve it.
+            values["answered_datetime"] = False
+        if state == "closed":
+            values["closed_datetime"] = now
+        return values
+
+    # Actions
+
+    def action_start(self):
+        self.write({"state": "in_progress"})
+
+    def action_answer(self):
+        self.write({"state": "answered"})
+
+    def action_close(self):
+        self.write({"state": "closed"})
+
+    def action_reopen(self):
+        self.write({"state": "in_progress"})
+
+    def action_create_sample(self):
+        """The customer submits a sample for the request (e.g. a re-test)."""
+        self.ensure_one()
+        if not self.sample_id:
+            sample = self.env["lab.sample"].create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "contact_id": self.contact_id.id,
+                    "company_id": self.company_id.id,
+                    "sample_name": self.summary,
+                    "description": html2plaintext(self.description or ""),
+                }
+            )
+            self._link_result("sample_id", sample)
+        return self._open(self.sample_id)
+
+    def action_create_sale_order(self):
+        """A quotation for the request (quotation, training, consulting...)."""
+        self.ensure_one()
+        if not self.sale_order_id:
+            # The person handling the request is the salesperson of the quotation
+            # (a salesperson only sees their own quotations).
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "user_id": self.env.user.id,
+                    "origin": self.name,
+                }
+            )
+            self._link_result("sale_order_id", order)
+        return self._open(self.sale_order_id)
+
+    def action_create_complaint(self):
+        """The request turns out to be a grievance: it becomes a complaint."""
+        self.ensure_one()
+        if not self.complaint_id:
+            complaint = self.env["lab.complaint"].create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "contact_id": self.contact_id.id,
+                    "company_id": self.company_id.id,
+                    "summary": self.summary,
+                    "description": self.description,
+                    "channel": self.channel,
+                    "sample_id": self.sample_id.id,
+                }
+            )
+            self._link_result("complaint_id", complaint)
+        return self._open(self.complaint_id)
+
+    def action_view_sample(self):
+        self.ensure_one()
+        return self._open(self.sample_id)
+
+    def action_view_sale_order(self):
+        self.ensure_one()
+        return self._open(self.sale_order_id)
+
+    def action_view_complaint(self):
+        self.ensure_one()
+        return self._open(self.complaint_id)
+
+    # Business methods
+
+    def _link_result(self, fname, record):
+        """Keep the link both ways: the request points to ``record``, whose
+        chatter says where it came from; a new request is now being handled."""
+        self[fname] = record
+        record.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": record, "origin": self},
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.state == "new":
+            self.action_start()
+
+    def _open(self, record):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+
+    @api.model
+    def _cron_notify_overdue(self):
+        """One activity for the responsible person on each overdue request."""
+        overdue = self.search(
+            [("is_overdue", "=", True), ("overdue_notified", "=", False)]
+        )
+        for request in overdue:
+            due = (
+                request.response_deadline
+                if request.state == "new"
+                else request.resolution_deadline
+            )
+            request.activity_schedule(
+                act_type_xmlid="lab_crm.mail_activity_type_service_request_overdue",
+                summary=self.env._(
+                    "Service request %(name)s was due on %(date)s",
+                    name=request.name,
+                    date=fields.Datetime.context_timestamp(request, due).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
+                ),
+                user_id=(request.user_id or request.create_uid).id,
+            )
+        overdue.overdue_notified = True

@@ -249,8 +249,18 @@ def _expected_if_alive_raw(r, alpha, a, b, t, x, T):
     """
     z = t / (alpha + T + t)
     c = a + b + x - 1.0
-    hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
-    return c / (a - 1.0) * (1.0 - np.power(1.0 - z, a - 1.0) * hyp)
+    with np.errstate(invalid="ignore", over="ignore"):
+        hyp = special.hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
+        value = c / (a - 1.0) * (1.0 - np.power(1.0 - z, a - 1.0) * hyp)
+    # With very large a and b (a fit where dropout hardly varies between
+    # customers) 2F1 overflows while (1-z)^(a-1) underflows. The prior on p is
+    # then a point mass at p = a / (a + b + x - 1), and an active customer with
+    # purchase rate lambda makes (1 - exp(-lambda p t)) / p purchases in t;
+    # averaged over lambda ~ Gamma(r + x, alpha + T):
+    # (1 - ((alpha + T) / (alpha + T + p t))^(r + x)) / p.
+    p = a / c
+    limit = (1.0 - np.power((alpha + T) / (alpha + T + p * t), r + x)) / p
+    return np.where(np.isfinite(value), value, limit)
 
 
 def expected_transactions(params, t):

@@ -63,9 +63,10 @@ def run(data, settings):
     repeat_value = _floats(rows, "repeat_value")
     if np.count_nonzero(fit_mask & (x > 0)) >= MIN_REPEAT_CUSTOMERS:
         try:
-            bg = bgnbd.fit(x[fit_mask], span[fit_mask], age[fit_mask])
+            fitted = bgnbd.fit(x[fit_mask], span[fit_mask], age[fit_mask])
         except (ValueError, RuntimeError, FloatingPointError):
-            bg = None
+            fitted = None
+        bg = fitted.params if fitted is not None and fitted.converged else None
         if bg is not None:
             p_alive[fit_mask] = bgnbd.probability_alive(
                 bg, x[fit_mask], span[fit_mask], age[fit_mask]
@@ -149,10 +150,11 @@ def _lifetime_value(bg, x, span, age, repeat_value, fit_mask, settings):
     if np.count_nonzero(value_mask) < MIN_REPEAT_CUSTOMERS:
         return math.nan
     try:
-        gg = gammagamma.fit(x[value_mask], repeat_value[value_mask])
+        fitted = gammagamma.fit(x[value_mask], repeat_value[value_mask])
     except (ValueError, RuntimeError, FloatingPointError):
         return math.nan
-    if gg.q <= 1:
+    gg = fitted.params
+    if not fitted.converged or gg.q <= 1:
         return math.nan
     monetary = np.where(repeat_value > 0, repeat_value, 0.0)
     return clv.customer_lifetime_value(

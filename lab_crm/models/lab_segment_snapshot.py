@@ -1,3 +1,7 @@
+import io
+import math
+
+import psycopg2.extensions
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -66,6 +70,22 @@ COLUMNS = [
     "churn_reasons",
     "suggested_categories",
 ]
+
+
+def _copy_text(value):
+    """A value in COPY's text format."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "\\N"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    if isinstance(value, float):
+        return float.__repr__(value)  # numpy 2 floats repr as np.float64(...)
+    return str(value)
 
 
 class LabSegmentSnapshot(models.Model):
@@ -151,11 +171,18 @@ class LabSegmentSnapshot(models.Model):
                 row[segment_index] = "other"
             rows.append(tuple(row))
         previous = self._latest_levels(company, [row[0] for row in rows])
-        Snapshot = self.sudo()
-        Snapshot.search(
-            [("company_id", "=", company.id), ("date", "=", today)]
-            + ([("partner_id", "in", list(keep))] if keep is not None else [])
-        ).unlink()
+        # Today's rows of these customers are replaced (a second run the same day).
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM lab_segment_snapshot
+                    WHERE company_id = %s AND date = %s %s""",
+                company.id,
+                today,
+                SQL("AND partner_id = ANY(%s)", list(keep))
+                if keep is not None
+                else SQL(),
+            )
+        )
         self._insert(rows)
         self._notify_churn(rows, previous)
         self._update_lifecycle(rows, data, settings)
@@ -296,46 +323,30 @@ class LabSegmentSnapshot(models.Model):
         }
 
     def _insert(self, rows):
-        """Write the snapshot rows in one statement (unnest of one array per column)."""
+        """Write the snapshot rows with one COPY (as Odoo writes its external ids
+        in bulk): several times faster than an INSERT at 100,000 rows."""
         if not rows:
             return
-        columns = list(zip(*rows, strict=True))
-        types = {
-            "partner_id": "int4",
-            "company_id": "int4",
-            "date": "date",
-            "transaction_count": "int4",
-            "recency_days": "int4",
-            "r_score": "int4",
-            "f_score": "int4",
-            "m_score": "int4",
-            "open_complaints": "int4",
-            "sample_count": "int4",
-            "tier": "varchar",
-            "rfm_segment": "varchar",
-            "loyalty_type": "varchar",
-            "churn_level": "varchar",
-            "churn_reasons": "varchar",
-            "suggested_categories": "varchar",
-        }
+        now = fields.Datetime.to_string(fields.Datetime.now())
         uid = self.env.uid
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO lab_segment_snapshot (%s, create_uid, write_uid,
-                                                  create_date, write_date)
-                SELECT *, %s, %s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
-                  FROM unnest(%s)
-                """,
-                SQL(", ").join(SQL.identifier(name) for name in COLUMNS),
-                uid,
-                uid,
-                SQL(", ").join(
-                    SQL("%s::%s[]", list(values), SQL(types.get(name, "float8")))
-                    for name, values in zip(COLUMNS, columns, strict=True)
-                ),
+        lines = (
+            "\t".join(
+                [_copy_text(value) for value in row] + [str(uid), str(uid), now, now]
             )
+            for row in rows
         )
+        columns = [*COLUMNS, "create_uid", "write_uid", "create_date", "write_date"]
+        # The COPY protocol does not work with a wait callback (gevent).
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            self.env.cr.copy_from(
+                io.StringIO("\n".join(lines)),
+                table="lab_segment_snapshot",
+                columns=columns,
+            )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
         self.invalidate_model()
 
     def _latest_levels(self, company, partner_ids):

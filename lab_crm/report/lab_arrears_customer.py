@@ -73,7 +73,9 @@ class LabArrearsCustomer(models.Model):
         # are the partial reconciliations of the last 24 months: the latest date
         # of an invoice item's reconciliations is its payment date. GREATEST
         # ignores NULLs, hence the days-late figures filter on a payment; the
-        # oldest overdue invoice is the least [-days overdue, move] pair.
+        # oldest overdue invoice is the least [-days overdue, move] pair. Sums are
+        # exact (numeric) and returned as float8, which the ORM would make of
+        # them anyway, only cheaper (100,000 rows x 12 figures).
         # PostgreSQL's JIT compiles this query's hundred expressions at a cost
         # (seconds at 100,000 customers) above what it saves: off for the rest of
         # this transaction (the Odoo queries that may follow gain nothing from it).
@@ -127,24 +129,25 @@ class LabArrearsCustomer(models.Model):
             )
             SELECT MIN(item.id) AS id,
                    partner.commercial_partner_id AS partner_id, item.company_id,
-                   SUM(item.amount_open) AS amount_open,
-                   COALESCE(SUM(item.amount_overdue), 0) AS amount_overdue,
-                   COALESCE(SUM(item.amount_not_due), 0) AS amount_not_due,
-                   COALESCE(SUM(item.amount_1_30), 0) AS amount_1_30,
-                   COALESCE(SUM(item.amount_31_60), 0) AS amount_31_60,
-                   COALESCE(SUM(item.amount_61_90), 0) AS amount_61_90,
-                   COALESCE(SUM(item.amount_over_90), 0) AS amount_over_90,
+                   SUM(item.amount_open)::float8 AS amount_open,
+                   COALESCE(SUM(item.amount_overdue), 0)::float8 AS amount_overdue,
+                   COALESCE(SUM(item.amount_not_due), 0)::float8 AS amount_not_due,
+                   COALESCE(SUM(item.amount_1_30), 0)::float8 AS amount_1_30,
+                   COALESCE(SUM(item.amount_31_60), 0)::float8 AS amount_31_60,
+                   COALESCE(SUM(item.amount_61_90), 0)::float8 AS amount_61_90,
+                   COALESCE(SUM(item.amount_over_90), 0)::float8 AS amount_over_90,
                    %(today)s::date + (MIN(item.oldest))[1] AS oldest_overdue_date,
                    (MIN(item.oldest))[2] AS oldest_overdue_move_id,
                    COALESCE(-(MIN(item.oldest))[1], 0) AS max_days_overdue,
-                   SUM(item.paid_count) AS paid_invoice_count,
+                   SUM(item.paid_count)::int AS paid_invoice_count,
                    COALESCE(SUM(item.days_late) / NULLIF(SUM(item.paid_count), 0), 0)
-                       AS avg_days_late,
+                       ::float8 AS avg_days_late,
                    COALESCE(SUM(item.balance_days_late)
                             / NULLIF(SUM(item.paid_balance), 0), 0)
-                       AS weighted_days_late,
+                       ::float8 AS weighted_days_late,
                    COALESCE(100.0 * SUM(item.on_time_count)
-                            / NULLIF(SUM(item.paid_count), 0), 0) AS on_time_share
+                            / NULLIF(SUM(item.paid_count), 0), 0)
+                       ::float8 AS on_time_share
               FROM item
               JOIN res_partner partner ON partner.id = item.partner_id
           GROUP BY partner.commercial_partner_id, item.company_id

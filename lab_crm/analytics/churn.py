@@ -7,7 +7,10 @@ Each warning sign is a reason with a machine key (the ORM side translates them):
 - ``p_alive_low``: the BG/NBD probability that it is still active is low;
 - ``declining``: its recent revenue is well below its earlier revenue;
 - ``open_complaints``: it has complaints not yet closed;
-- ``low_satisfaction``: its satisfaction score is low.
+- ``low_satisfaction``: its satisfaction score is low;
+- ``poor_service``: the laboratory kept too few of its service commitments to it
+  (reports by the promised date, requests resolved in time, contract
+  commitments): the lowest of those rates is below the threshold.
 
 The score is the sum of the weights of the reasons present; the level is
 ``high``, ``medium`` or ``low`` by thresholds on the score. A figure that is
@@ -24,7 +27,15 @@ P_ALIVE_LOW = "p_alive_low"
 DECLINING = "declining"
 OPEN_COMPLAINTS = "open_complaints"
 LOW_SATISFACTION = "low_satisfaction"
-REASONS = (INACTIVE_LONG, P_ALIVE_LOW, DECLINING, OPEN_COMPLAINTS, LOW_SATISFACTION)
+POOR_SERVICE = "poor_service"
+REASONS = (
+    INACTIVE_LONG,
+    P_ALIVE_LOW,
+    DECLINING,
+    OPEN_COMPLAINTS,
+    LOW_SATISFACTION,
+    POOR_SERVICE,
+)
 
 LOW = "low"
 MEDIUM = "medium"
@@ -46,7 +57,9 @@ class ChurnThresholds(NamedTuple):
       complaint is open;
     - ``satisfaction_below`` (3.0): ``low_satisfaction`` when the satisfaction
       score (lab_crm: 1 poor .. 5 excellent) is below 3, the middle of the scale;
-    - ``weights`` (2, 2, 1, 1, 1): the weight of each reason, in the order of
+    - ``service_kept_below`` (50): ``poor_service`` when the share of service
+      commitments kept (percent) is below 50;
+    - ``weights`` (2, 2, 1, 1, 1, 1): the weight of each reason, in the order of
       ``REASONS``: inactivity and a low P(alive) say the customer is leaving, the
       others say why it might;
     - ``medium_score`` (1), ``high_score`` (3): level ``high`` when the score is
@@ -61,14 +74,15 @@ class ChurnThresholds(NamedTuple):
     trend_below: float = 0.5
     open_complaints_at_least: float = 1
     satisfaction_below: float = 3.0
-    weights: tuple = (2, 2, 1, 1, 1)
+    service_kept_below: float = 50.0
+    weights: tuple = (2, 2, 1, 1, 1, 1)
     medium_score: float = 1
     high_score: float = 3
 
 
 class ChurnResult(NamedTuple):
     """Per customer: ``level`` (str array), ``score`` (float array), ``flags``
-    (bool array (n, 5), columns in the order of ``REASONS``) and ``reasons`` (a
+    (bool array (n, 6), columns in the order of ``REASONS``) and ``reasons`` (a
     list of tuples of reason keys, in the order of ``REASONS``)."""
 
     level: np.ndarray
@@ -85,6 +99,8 @@ def churn_risk(
     open_complaints,
     satisfaction,
     thresholds=None,
+    *,
+    service_kept=np.nan,
 ):
     """Churn risk level and reasons of each customer.
 
@@ -99,7 +115,9 @@ def churn_risk(
       an earlier period of the same length (NaN when the earlier one is 0);
     - ``open_complaints``: number of open complaints;
     - ``satisfaction``: satisfaction score (NaN when never surveyed);
-    - ``thresholds``: a ``ChurnThresholds`` (its defaults when None).
+    - ``thresholds``: a ``ChurnThresholds`` (its defaults when None);
+    - ``service_kept``: the share (percent) of the laboratory's service
+      commitments kept for the customer (NaN when none were due).
 
     Output: a ``ChurnResult``. Rules (strict ``>``/``<`` as written, ``>=`` for
     complaints):
@@ -111,22 +129,26 @@ def churn_risk(
     - ``declining``: revenue_trend < trend_below;
     - ``open_complaints``: open_complaints >= open_complaints_at_least;
     - ``low_satisfaction``: satisfaction < satisfaction_below;
+    - ``poor_service``: service_kept < service_kept_below;
     - score = sum of the weights of the reasons raised; level = ``high`` if score
       >= high_score, ``medium`` if score >= medium_score, else ``low``.
     """
     limits = thresholds or ChurnThresholds()
     if len(limits.weights) != len(REASONS):
         raise ValueError(f"weights needs one weight per reason: {REASONS}")
-    p_alive, days, usual, trend, complaints, satisfaction = np.broadcast_arrays(
-        *(
-            np.atleast_1d(np.asarray(v, dtype=float))
-            for v in (
-                p_alive,
-                days_since_last,
-                usual_interval_days,
-                revenue_trend,
-                open_complaints,
-                satisfaction,
+    p_alive, days, usual, trend, complaints, satisfaction, service = (
+        np.broadcast_arrays(
+            *(
+                np.atleast_1d(np.asarray(v, dtype=float))
+                for v in (
+                    p_alive,
+                    days_since_last,
+                    usual_interval_days,
+                    revenue_trend,
+                    open_complaints,
+                    satisfaction,
+                    service_kept,
+                )
             )
         )
     )
@@ -145,6 +167,7 @@ def churn_risk(
                 trend < limits.trend_below,
                 complaints >= limits.open_complaints_at_least,
                 satisfaction < limits.satisfaction_below,
+                service < limits.service_kept_below,
             ],
             axis=-1,
         )

@@ -96,6 +96,7 @@ def run(data, settings):
         trend,
         _floats(rows, "open_complaints", 0.0),
         satisfaction,
+        service_kept=_floats(rows, "service_kept"),
     )
     suggestions = _suggestions(data, ids)
 

@@ -258,6 +258,15 @@ class LabSegmentSnapshot(models.Model):
                        AND state NOT IN ('closed', 'rejected')
                   GROUP BY partner_id
                 ),
+                service AS (
+                    SELECT partner_id,
+                           LEAST(AVG(resolution_on_time_rate),
+                                 AVG(turnaround_kept_rate),
+                                 AVG(commitment_kept_rate)) AS service_kept
+                      FROM (%(service)s) quality
+                     WHERE company_id = %(company)s AND date >= %(since)s
+                  GROUP BY partner_id
+                ),
                 sample AS (
                     SELECT partner_id, COUNT(*) AS sample_count
                       FROM lab_sample
@@ -273,13 +282,15 @@ class LabSegmentSnapshot(models.Model):
                        tx.repeat_value,
                        survey.satisfaction,
                        COALESCE(complaint.open_complaints, 0) AS open_complaints,
-                       COALESCE(sample.sample_count, 0) AS sample_count
+                       COALESCE(sample.sample_count, 0) AS sample_count,
+                       service.service_kept
                   FROM res_partner partner
              LEFT JOIN revenue ON revenue.partner_id = partner.id
              LEFT JOIN tx ON tx.partner_id = partner.id
              LEFT JOIN survey ON survey.partner_id = partner.id
              LEFT JOIN complaint ON complaint.partner_id = partner.id
              LEFT JOIN sample ON sample.partner_id = partner.id
+             LEFT JOIN service ON service.partner_id = partner.id
                  WHERE partner.is_company AND partner.active
                    AND (partner.company_id IS NULL OR partner.company_id = %(company)s)
                    AND (revenue.partner_id IS NOT NULL OR tx.partner_id IS NOT NULL
@@ -291,6 +302,7 @@ class LabSegmentSnapshot(models.Model):
                 today=today,
                 company=company.id,
                 transactions=transactions,
+                service=self.env["lab.service.quality"]._table_query,
             )
         )
         categories = self.env.execute_query(
@@ -414,6 +426,7 @@ class LabSegmentSnapshot(models.Model):
             "declining": self.env._("revenue falling"),
             "open_complaints": self.env._("open complaints"),
             "low_satisfaction": self.env._("low satisfaction"),
+            "poor_service": self.env._("service commitments missed"),
         }
 
     def _update_lifecycle(self, rows, data, settings):

@@ -612,14 +612,42 @@ def test_churn_levels_and_reasons():
         ("inactive_long",),
         ("inactive_long", "p_alive_low"),
         ("inactive_long",),
-        churn.REASONS,
+        (
+            "inactive_long",
+            "p_alive_low",
+            "declining",
+            "open_complaints",
+            "low_satisfaction",
+        ),
         ("open_complaints", "low_satisfaction"),
         (),
     ]
-    assert result.flags.shape == (7, 5)
+    assert result.flags.shape == (7, 6)
     # Thresholds are parameters: a complaint alone is high when weighted 3.
-    strict = churn.ChurnThresholds(weights=(2, 2, 1, 3, 1))
+    strict = churn.ChurnThresholds(weights=(2, 2, 1, 3, 1, 1))
     assert churn.churn_risk(0.9, 1, 30, 1.0, 1, 4.0, strict).level.tolist() == ["high"]
+
+
+def test_churn_poor_service():
+    # Service kept 40% < 50: poor_service (weight 1) -> medium; 50% is on the
+    # threshold and unknown (NaN) raises nothing -> low; with a complaint and low
+    # satisfaction it adds up to 3 -> high.
+    result = churn.churn_risk(
+        p_alive=[0.9, 0.9, 0.9, 0.9],
+        days_since_last=[10, 10, 10, 10],
+        usual_interval_days=[30, 30, 30, 30],
+        revenue_trend=[1.0, 1.0, 1.0, 1.0],
+        open_complaints=[0, 0, 0, 1],
+        satisfaction=[4.0, 4.0, 4.0, 2.0],
+        service_kept=[40.0, 50.0, np.nan, 0.0],
+    )
+    assert result.level.tolist() == ["medium", "low", "low", "high"]
+    assert result.reasons == [
+        ("poor_service",),
+        (),
+        (),
+        ("open_complaints", "low_satisfaction", "poor_service"),
+    ]
 
 
 def _engine_row(days, first_ago, last_ago, repeat_value, today):
@@ -635,6 +663,7 @@ def _engine_row(days, first_ago, last_ago, repeat_value, today):
         "satisfaction": None,
         "open_complaints": 0,
         "sample_count": 0,
+        "service_kept": None,
     }
 
 

@@ -86,3 +86,25 @@ class TestServiceQuality(LabServiceRequestCommon):
         )
         self.assertEqual(len(rows), 4)
         self.assertEqual(set(rows.mapped("source")), {"request", "sample"})
+
+    @freeze_time("2026-06-30")
+    def test_missed_commitments_are_a_churn_signal(self):
+        Snapshot = self.env["lab.segment.snapshot"]
+        self.customer.customer_category = "manufacturer"  # segmented without sales
+
+        def reasons():
+            Snapshot._recompute()
+            row = Snapshot.search(
+                [("partner_id", "=", self.customer.id), ("date", "=", "2026-06-30")]
+            )
+            self.assertEqual(len(row), 1)
+            return (row.churn_reasons or "").split(",")
+
+        # Kept: requests resolved in time 100%, turnaround 50% (1 of 2), contract
+        # commitments 100%: the lowest, 50, is not below the threshold of 50.
+        self.assertNotIn("poor_service", reasons())
+        # A third sample reported late: turnaround kept 1 of 3 = 33.3% < 50.
+        with freeze_time("2026-06-03 02:00:00"):  # Wednesday: promised Monday 8 June
+            third = self._sample(items=self.tensile)
+        third.report_date = "2026-06-10"
+        self.assertIn("poor_service", reasons())

@@ -417,7 +417,13 @@ class ResPartner(models.Model):
             .get_param("lab_crm.credit_hold_overdue_days", 60)
         )
         # A view computed on the fly: what an earlier read cached may be stale.
-        Arrears = self.env["lab.arrears.customer"].sudo()
+        # Only these customers' items are read (a sale order confirmation must
+        # not aggregate every customer's).
+        Arrears = (
+            self.env["lab.arrears.customer"]
+            .sudo()
+            .with_context(lab_arrears_customer_ids=customers.ids)
+        )
         Arrears.invalidate_model()
         arrears = {
             row.partner_id: row

@@ -153,7 +153,11 @@ class LabArrearsCustomer(models.Model):
           GROUP BY partner.commercial_partner_id, item.company_id
             HAVING BOOL_OR(item.has_open) OR SUM(item.paid_count) > 0
             """,
-            lines=receivable_lines_sql(today, commercial=False),
+            lines=receivable_lines_sql(
+                today,
+                commercial=False,
+                customer_ids=self.env.context.get("lab_arrears_customer_ids"),
+            ),
             since=today - relativedelta(months=24),
             today=today,
         )

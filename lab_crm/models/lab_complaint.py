@@ -53,32 +53,11 @@ DEFAULT_DEADLINE_DAYS = {"minor": 15, "major": 7, "critical": 3}
 class LabComplaint(models.Model):
     _name = "lab.complaint"
     _description = "Customer Complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lab.customer.document"]
     _order = "received_date desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        default=lambda self: self.env._("New"),
-        index="trigram",
-    )
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('is_company', '=', True)]",
-    )
     contact_id = fields.Many2one(
         "res.partner",
         tracking=True,
@@ -313,14 +292,12 @@ class LabComplaint(models.Model):
                     )
                 )
 
+    def _lab_reference_sequence(self, company):
+        return company._lab_complaint_sequence()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = company._lab_complaint_sequence().next_by_id()
             if vals.get("state") == "closed":
                 vals.setdefault("close_date", fields.Date.context_today(self))
         complaints = super().create(vals_list)

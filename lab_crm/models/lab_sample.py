@@ -28,30 +28,9 @@ ALLOWED_MOVES = {
 class LabSample(models.Model):
     _name = "lab.sample"
     _description = "Submitted Sample"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lab.customer.document"]
     _order = "received_datetime desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        default=lambda self: self.env._("New"),
-        index="trigram",
-    )
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('is_company', '=', True)]",
-    )
     contact_id = fields.Many2one(
         "res.partner",
         tracking=True,
@@ -362,14 +341,11 @@ class LabSample(models.Model):
             if sample.turnaround_days < 0:
                 raise ValidationError(self.env._("The turnaround cannot be negative."))
 
+    def _lab_reference_sequence(self, company):
+        return company._lab_sample_sequence()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = company._lab_sample_sequence().next_by_id()
         samples = super().create(vals_list)
         for sample in samples.filtered(lambda s: s.state != "received"):
             # Created directly in a later state (imports): the same rules apply.

@@ -16,32 +16,11 @@ DEFAULT_RENEWAL_NOTICE_DAYS = 30
 class LabServiceContract(models.Model):
     _name = "lab.service.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lab.customer.document"]
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        default=lambda self: self.env._("New"),
-        index="trigram",
-    )
     title = fields.Char(tracking=True, help="e.g. 2026 framework agreement")
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('is_company', '=', True)]",
-    )
     user_id = fields.Many2one(
         "res.users",
         string="Account Manager",
@@ -242,15 +221,8 @@ class LabServiceContract(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = company._lab_service_contract_sequence().next_by_id()
-        return super().create(vals_list)
+    def _lab_reference_sequence(self, company):
+        return company._lab_service_contract_sequence()
 
     def write(self, vals):
         if "date_end" in vals:

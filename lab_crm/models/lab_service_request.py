@@ -29,32 +29,11 @@ ALLOWED_MOVES = {
 class LabServiceRequest(models.Model):
     _name = "lab.service.request"
     _description = "Customer Service Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["lab.customer.document"]
     _order = "requested_datetime desc, id desc"
-    _check_company_auto = True
 
-    name = fields.Char(
-        string="Reference",
-        required=True,
-        readonly=True,
-        copy=False,
-        default=lambda self: self.env._("New"),
-        index="trigram",
-    )
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
-    company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Customer",
-        required=True,
-        tracking=True,
-        index=True,
-        check_company=True,
-        domain="[('is_company', '=', True)]",
-    )
     contact_id = fields.Many2one(
         "res.partner",
         tracking=True,
@@ -252,14 +231,11 @@ class LabServiceRequest(models.Model):
                     )
                 )
 
+    def _lab_reference_sequence(self, company):
+        return company._lab_service_request_sequence()
+
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", self.env._("New")) == self.env._("New"):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = company._lab_service_request_sequence().next_by_id()
         requests = super().create(vals_list)
         for request in requests.filtered(lambda r: r.state != "new"):
             # Created directly in a later state (imports): the times it implies.

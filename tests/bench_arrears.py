@@ -414,7 +414,7 @@ def ledger(odoo_settings, args, db, cr):
     }
 
 
-def drop_indexes(cr):
+def drop_indexes(cr, tables):
     """Drops the plain indexes of the tables loaded (cheaper to rebuild after
     the load than to update row by row) and returns their definitions; keeps
     the primary keys, unique indexes and indexes of constraints."""
@@ -427,7 +427,7 @@ def drop_indexes(cr):
            AND NOT EXISTS (SELECT 1 FROM pg_constraint
                             WHERE conindid = index.indexrelid)
         """,
-        [BULK_TABLES],
+        [tables],
     )
     indexes = cr.fetchall()
     for name, _definition in indexes:
@@ -435,7 +435,7 @@ def drop_indexes(cr):
     return [definition for _name, definition in indexes]
 
 
-def drop_foreign_keys(cr):
+def drop_foreign_keys(cr, tables):
     """Drops the foreign keys of the tables loaded (one join to check each when
     added back, instead of a lookup and a row lock per row and key) and returns
     them (table, name, definition)."""
@@ -445,7 +445,7 @@ def drop_foreign_keys(cr):
           FROM pg_constraint
          WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'
         """,
-        [BULK_TABLES],
+        [tables],
     )
     foreign_keys = cr.fetchall()
     for table, name, _definition in foreign_keys:
@@ -457,6 +457,50 @@ def drop_foreign_keys(cr):
     return foreign_keys
 
 
+def bulk_load(cr, steps, params, tables, staging):
+    """Runs the (label, SQL) ``steps`` with the plain indexes and the foreign keys
+    of ``tables`` dropped, then drops the ``staging`` tables, rebuilds the indexes,
+    adds the foreign keys back (checked), moves the id sequences past the rows
+    added and runs VACUUM ANALYZE; prints the seconds of each part."""
+    indexes = drop_indexes(cr, tables)
+    foreign_keys = drop_foreign_keys(cr, tables)
+    for what, query in steps:
+        start = time.perf_counter()
+        cr.execute(query, params)
+        say(f"  {what}: {cr.rowcount} rows, {time.perf_counter() - start:.1f} s")
+    cr.execute(
+        sql.SQL("DROP TABLE {}").format(
+            sql.SQL(", ").join(sql.Identifier(table) for table in staging)
+        )
+    )
+    start = time.perf_counter()
+    for definition in indexes:
+        cr.execute(definition)
+    say(f"  {len(indexes)} indexes rebuilt: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    for table, name, definition in foreign_keys:
+        cr.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                sql.Identifier(table), sql.Identifier(name), sql.SQL(definition)
+            )
+        )
+    say(
+        f"  {len(foreign_keys)} foreign keys added back (and checked):"
+        f" {time.perf_counter() - start:.1f} s"
+    )
+    for table in tables:
+        cr.execute(
+            sql.SQL(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id)) FROM {}"
+            ).format(sql.Identifier(table)),
+            [table],
+        )
+    start = time.perf_counter()
+    for table in tables:
+        cr.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
+    say(f"  VACUUM ANALYZE: {time.perf_counter() - start:.1f} s")
+
+
 def load(odoo_settings, args, db):
     """The customers and invoices, in SQL; prints the seconds of each step."""
     conn = odoo_settings.connect(db)
@@ -465,8 +509,6 @@ def load(odoo_settings, args, db):
             params = ledger(odoo_settings, args, db, cr)
             cr.execute("SET maintenance_work_mem = '256MB'")
             cr.execute("SELECT setseed(0.42)")
-            indexes = drop_indexes(cr)
-            foreign_keys = drop_foreign_keys(cr)
             steps = [
                 ("staging the invoices", STAGE_SQL),
                 ("customers", PARTNER_SQL),
@@ -476,42 +518,7 @@ def load(odoo_settings, args, db):
                 ("payment lines", PAYMENT_LINE_SQL),
                 ("partial reconciliations", PARTIAL_SQL),
             ]
-            for what, query in steps:
-                start = time.perf_counter()
-                cr.execute(query, params)
-                say(
-                    f"  {what}: {cr.rowcount} rows, {time.perf_counter() - start:.1f} s"
-                )
-            cr.execute("DROP TABLE bench_invoice")
-            start = time.perf_counter()
-            for definition in indexes:
-                cr.execute(definition)
-            say(
-                f"  {len(indexes)} indexes rebuilt: {time.perf_counter() - start:.1f} s"
-            )
-            start = time.perf_counter()
-            for table, name, definition in foreign_keys:
-                cr.execute(
-                    sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                        sql.Identifier(table), sql.Identifier(name), sql.SQL(definition)
-                    )
-                )
-            say(
-                f"  {len(foreign_keys)} foreign keys added back (and checked):"
-                f" {time.perf_counter() - start:.1f} s"
-            )
-            for table in BULK_TABLES:
-                cr.execute(
-                    sql.SQL(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id))"
-                        " FROM {}"
-                    ).format(sql.Identifier(table)),
-                    [table],
-                )
-            start = time.perf_counter()
-            for table in BULK_TABLES:
-                cr.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
-            say(f"  VACUUM ANALYZE: {time.perf_counter() - start:.1f} s")
+            bulk_load(cr, steps, params, BULK_TABLES, ["bench_invoice"])
             cr.execute(
                 """SELECT COUNT(*), pg_size_pretty(pg_total_relation_size(
                           'account_move_line')) FROM account_move_line"""

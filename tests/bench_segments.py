@@ -62,12 +62,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-import bench_arrears
 from bench_arrears import (
     LINE_COLUMNS,
     MOVE_COLUMNS,
-    drop_foreign_keys,
-    drop_indexes,
+    bulk_load,
     ledger,
     make_db,
     median,
@@ -87,8 +85,7 @@ DAYS = 1095  # 36 months
 CATEGORIES = ["Food", "Water", "Environment", "Cosmetics", "Textiles", "Metrology"]
 PRODUCTS_PER_CATEGORY = 2
 MANAGERS = 8
-# The tables loaded in SQL: bench_arrears's drop_indexes and drop_foreign_keys
-# read its module's BULK_TABLES, set to this list in main().
+# The tables loaded in SQL (their indexes and foreign keys dropped meanwhile).
 BULK_TABLES = [
     "res_partner",
     "account_move",
@@ -551,8 +548,6 @@ def load(odoo_settings, args, db, made):
             cr.execute("SET maintenance_work_mem = '256MB'")
             cr.execute("SET work_mem = '64MB'")
             cr.execute("SELECT setseed(0.42)")
-            indexes = drop_indexes(cr)
-            foreign_keys = drop_foreign_keys(cr)
             steps = [
                 ("staging the customers", CUSTOMER_STAGE_SQL),
                 ("staging the invoices", INVOICE_STAGE_SQL),
@@ -564,42 +559,13 @@ def load(odoo_settings, args, db, made):
                 ("surveys", SURVEY_SQL),
                 ("complaints", COMPLAINT_SQL),
             ]
-            for what, query in steps:
-                start = time.perf_counter()
-                cr.execute(query, params)
-                say(
-                    f"  {what}: {cr.rowcount} rows, {time.perf_counter() - start:.1f} s"
-                )
-            cr.execute("DROP TABLE bench_line, bench_invoice, bench_customer")
-            start = time.perf_counter()
-            for definition in indexes:
-                cr.execute(definition)
-            say(
-                f"  {len(indexes)} indexes rebuilt: {time.perf_counter() - start:.1f} s"
+            bulk_load(
+                cr,
+                steps,
+                params,
+                BULK_TABLES,
+                ["bench_line", "bench_invoice", "bench_customer"],
             )
-            start = time.perf_counter()
-            for table, name, definition in foreign_keys:
-                cr.execute(
-                    sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                        sql.Identifier(table), sql.Identifier(name), sql.SQL(definition)
-                    )
-                )
-            say(
-                f"  {len(foreign_keys)} foreign keys added back (and checked):"
-                f" {time.perf_counter() - start:.1f} s"
-            )
-            for table in BULK_TABLES:
-                cr.execute(
-                    sql.SQL(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), MAX(id))"
-                        " FROM {}"
-                    ).format(sql.Identifier(table)),
-                    [table],
-                )
-            start = time.perf_counter()
-            for table in BULK_TABLES:
-                cr.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))
-            say(f"  VACUUM ANALYZE: {time.perf_counter() - start:.1f} s")
             cr.execute(
                 """SELECT (SELECT COUNT(*) FROM res_partner WHERE is_company),
                           (SELECT COUNT(*) FROM account_move
@@ -775,7 +741,6 @@ def main():
     args.invoices = max(args.invoice_lines * 33 // 100, 1)
     args.surveys = max(args.customers // 25, 10)
     args.complaints = max(args.customers // 100, 5)
-    bench_arrears.BULK_TABLES = BULK_TABLES  # read by drop_indexes, drop_foreign_keys
 
     odoo_settings = Settings.from_env()
     prefix = os.environ.get("LAB_CRM_DB_PREFIX") or f"lab_crm_bench{os.getpid()}"

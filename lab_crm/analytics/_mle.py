@@ -9,6 +9,13 @@ from scipy import optimize
 # likelihoods finite while leaving far more room than any real data set needs.
 LOG_BOUND = 30.0
 
+# L-BFGS-B may end with a failed line search ("ABNORMAL") where the likelihood is
+# flat to the last bits, typically along the ridge of a point-mass dropout (a and
+# b of BG/NBD growing together). Such an end is a maximum when the gradient of the
+# mean log-likelihood is this small: moving a log-parameter by 1 changes the mean
+# log-likelihood by less than this.
+STATIONARY_GRADIENT = 1e-5
+
 
 class FitResult(NamedTuple):
     """Outcome of a maximum-likelihood fit.
@@ -59,10 +66,18 @@ def maximise(neg_mean_ll_and_grad, log_initial, total_weight, param_type, max_it
         options={"maxiter": max_iter, "ftol": 1e-13, "gtol": 1e-9},
     )
     params = param_type(*(float(v) for v in np.exp(result.x)))
+    # The gradient's components that point out of the box do not count.
+    gradient = np.where(
+        ((result.x <= -LOG_BOUND) & (result.jac > 0))
+        | ((result.x >= LOG_BOUND) & (result.jac < 0)),
+        0.0,
+        result.jac,
+    )
+    stationary = bool(np.all(np.abs(gradient) <= STATIONARY_GRADIENT))
     return FitResult(
         params=params,
         log_likelihood=float(-result.fun * total_weight),
-        converged=bool(result.success),
+        converged=bool(result.success) or stationary,
         iterations=int(result.nit),
         message=str(result.message),
     )

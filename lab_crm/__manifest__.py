@@ -51,6 +51,9 @@
         "demo/lab_complaint_demo.xml",
         "demo/lab_service_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["lab_crm/static/tests/tours/**/*"],
+    },
     "installable": True,
     "application": True,
 }

@@ -44,6 +44,7 @@ class LabServiceRequest(models.Model):
         required=True,
         tracking=True,
         ondelete="restrict",
+        check_company=True,
     )
     channel = fields.Selection(CHANNELS, required=True, default="phone")
     requested_datetime = fields.Datetime(

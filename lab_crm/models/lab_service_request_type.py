@@ -9,6 +9,9 @@ class LabServiceRequestType(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", help="Leave empty to use this type in every company."
+    )
     responsible_role = fields.Selection(
         [
             ("service_manager", "Customer-service manager"),

@@ -31,7 +31,9 @@ class LabCrmFixture:
                 "name": "Jiangnan Textile",
                 "is_company": True,
                 "customer_category": "manufacturer",
+                # Both Lab CRM users are on its account team.
                 "user_id": cls.lab_user.id,
+                "technical_advisor_id": cls.lab_sensitive.id,
             }
         )
         cls.contact = cls.env["res.partner"].create(

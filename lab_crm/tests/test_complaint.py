@@ -22,8 +22,8 @@ EFFECTIVENESS_FIELDS = [
 
 
 class LabComplaintCommon(LabSampleCommon):
-    """The sample fixture, a customer-service manager and a user with lab and
-    billing rights."""
+    """The sample fixture, a customer-service manager and a user of the
+    customer-service centre (all customers) with billing rights."""
 
     @classmethod
     def setUpClass(cls):
@@ -38,7 +38,7 @@ class LabComplaintCommon(LabSampleCommon):
         cls.lab_billing = new_test_user(
             cls.env,
             login="lab_billing",
-            groups="lab_crm.group_lab_crm_user,account.group_account_invoice",
+            groups="lab_crm.group_lab_crm_all,account.group_account_invoice",
             company_id=company.id,
         )
 

@@ -12,6 +12,7 @@
         "security/lab_crm_groups.xml",
         "security/ir.model.access.csv",
         "security/lab_crm_security.xml",
+        "security/lab_crm_portal_security.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/lab_sample_data.xml",
@@ -37,6 +38,7 @@
         "views/sale_order_views.xml",
         "views/lab_survey_views.xml",
         "views/lab_survey_templates.xml",
+        "views/lab_portal_templates.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -52,6 +54,9 @@
         "demo/lab_service_demo.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "lab_crm/static/src/interactions/lab_portal.js",
+        ],
         "web.assets_tests": ["lab_crm/static/tests/tours/**/*"],
     },
     "installable": True,

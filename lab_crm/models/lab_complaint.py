@@ -53,8 +53,9 @@ DEFAULT_DEADLINE_DAYS = {"minor": 15, "major": 7, "critical": 3}
 class LabComplaint(models.Model):
     _name = "lab.complaint"
     _description = "Customer Complaint"
-    _inherit = ["lab.customer.document"]
+    _inherit = ["lab.customer.document", "portal.mixin"]
     _order = "received_date desc, id desc"
+    _mail_post_access = "read"  # the customer follows it up in the portal chatter
 
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
@@ -242,6 +243,10 @@ class LabComplaint(models.Model):
             "deadline", "<", fields.Date.context_today(self)
         )
         return overdue if (True in value) == (operator == "in") else ~overdue
+
+    def _compute_access_url(self):
+        for complaint in self:
+            complaint.access_url = f"/my/complaints/{complaint.id}"
 
     @api.depends("received_date", "close_date")
     def _compute_days_to_close(self):

@@ -1,3 +1,4 @@
+import base64
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -6,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 SAMPLE_STATES = [
+    ("requested", "Requested online"),
     ("received", "Received"),
     ("review", "Contract Review"),
     ("testing", "Testing"),
@@ -16,6 +18,7 @@ SAMPLE_STATES = [
 
 # The moves a sample may make; anything else is refused.
 ALLOWED_MOVES = {
+    "requested": {"received", "cancelled"},
     "received": {"review", "cancelled"},
     "review": {"testing", "received", "cancelled"},
     "testing": {"reported", "cancelled"},
@@ -23,12 +26,19 @@ ALLOWED_MOVES = {
     "delivered": set(),
     "cancelled": {"received"},
 }
+# The states a sample may be created in: requested online by the customer (网上受理,
+# then accepted by reception), or received at the counter.
+INITIAL_STATES = ("requested", "received")
+# Samples not counted as received ones (customer figures, contracts, segmentation,
+# service quality): a request that reception has not accepted yet, or a cancelled
+# sample.
+UNCOUNTED_STATES = ("requested", "cancelled")
 
 
 class LabSample(models.Model):
     _name = "lab.sample"
     _description = "Submitted Sample"
-    _inherit = ["lab.customer.document"]
+    _inherit = ["lab.customer.document", "portal.mixin"]
     _order = "received_datetime desc, id desc"
 
     contact_id = fields.Many2one(
@@ -58,6 +68,8 @@ class LabSample(models.Model):
     line_ids = fields.One2many(
         "lab.sample.line", "sample_id", string="Test Items", copy=True
     )
+    # A sample requested online has the time of its request here until reception
+    # accepts it (action_accept), which sets the time the sample really arrived.
     received_datetime = fields.Datetime(
         string="Received", required=True, default=fields.Datetime.now, tracking=True
     )
@@ -74,7 +86,8 @@ class LabSample(models.Model):
         store=True,
         tracking=True,
         help="The received date plus the turnaround, counted in working days of "
-        "the company's calendar (weekends and public holidays skipped).",
+        "the company's calendar (weekends and public holidays skipped); none "
+        "before reception accepts a sample requested online.",
     )
     state = fields.Selection(
         SAMPLE_STATES,
@@ -98,6 +111,13 @@ class LabSample(models.Model):
     report_number = fields.Char(copy=False, tracking=True, index="btree_not_null")
     report_date = fields.Date(copy=False, tracking=True)
     delivered_date = fields.Date(copy=False, readonly=True, tracking=True)
+    report_file = fields.Binary(
+        attachment=True,
+        copy=False,
+        help="The report (PDF) the customer downloads from the portal once the "
+        "sample is delivered.",
+    )
+    report_filename = fields.Char(copy=False)
     is_on_time = fields.Boolean(
         string="On Time",
         compute="_compute_is_on_time",
@@ -175,6 +195,11 @@ class LabSample(models.Model):
         "UNIQUE (company_id, name)",
         "This sample reference is already used in this company.",
     )
+    # A customer's samples, newest first: the portal's list and the partner's
+    # sample figures.
+    _partner_received_idx = models.Index(
+        "(partner_id, received_datetime DESC, id DESC)"
+    )
 
     @api.depends("partner_id")
     def _compute_user_id(self):
@@ -225,7 +250,7 @@ class LabSample(models.Model):
                         limited.service_contract_id.ids,
                     ),
                     ("is_rejected", "=", False),
-                    ("state", "!=", "cancelled"),
+                    ("state", "not in", UNCOUNTED_STATES),
                 ],
                 ["sample_id"],
                 ["__count"],
@@ -250,11 +275,14 @@ class LabSample(models.Model):
             own = len(sample.line_ids.filtered(lambda line: not line.is_rejected))
             sample.is_beyond_contract = before + own > contract.included_test_count
 
-    @api.depends("received_datetime", "turnaround_days", "company_id")
+    @api.depends("received_datetime", "turnaround_days", "company_id", "state")
     def _compute_promised_date(self):
         for sample in self:
-            sample.promised_date = sample._working_days_after(
-                sample.received_datetime, sample.turnaround_days
+            # Nothing is promised on a request until the sample is received.
+            sample.promised_date = sample.state != "requested" and (
+                sample._working_days_after(
+                    sample.received_datetime, sample.turnaround_days
+                )
             )
 
     @api.depends("report_date", "promised_date", "received_datetime")
@@ -291,6 +319,10 @@ class LabSample(models.Model):
                 sample.payment_state = "partial"
             else:
                 sample.payment_state = "not_paid"
+
+    def _compute_access_url(self):
+        for sample in self:
+            sample.access_url = f"/my/samples/{sample.id}"
 
     @api.constrains("partner_id", "contact_id", "sale_order_id")
     def _check_same_customer(self):
@@ -341,13 +373,26 @@ class LabSample(models.Model):
             if sample.turnaround_days < 0:
                 raise ValidationError(self.env._("The turnaround cannot be negative."))
 
+    @api.constrains("report_file")
+    def _check_report_file(self):
+        for sample in self.with_context(bin_size=False):
+            if sample.report_file and not base64.b64decode(
+                sample.report_file[:8]
+            ).startswith(b"%PDF-"):
+                raise ValidationError(
+                    self.env._(
+                        "The report of sample %(name)s must be a PDF file.",
+                        name=sample.name,
+                    )
+                )
+
     def _lab_reference_sequence(self, company):
         return company._lab_sample_sequence()
 
     @api.model_create_multi
     def create(self, vals_list):
         samples = super().create(vals_list)
-        for sample in samples.filtered(lambda s: s.state != "received"):
+        for sample in samples.filtered(lambda s: s.state not in INITIAL_STATES):
             # Created directly in a later state (imports): the same rules apply.
             sample._check_move("received", sample.state)
         return samples
@@ -448,6 +493,25 @@ class LabSample(models.Model):
 
     # Actions
 
+    def action_accept(self):
+        """Reception accepts samples requested online: they are received now, by
+        the current user, and their turnaround starts."""
+        not_requested = self.filtered(lambda s: s.state != "requested")
+        if not_requested:
+            raise UserError(
+                self.env._(
+                    "Only samples requested online can be accepted: %(names)s.",
+                    names=", ".join(not_requested.mapped("name")),
+                )
+            )
+        self.write(
+            {
+                "state": "received",
+                "received_datetime": fields.Datetime.now(),
+                "received_by_id": self.env.user.id,
+            }
+        )
+
     def action_start_review(self):
         self.write({"state": "review"})
 
@@ -513,6 +577,13 @@ class LabSample(models.Model):
         }
 
     # Business methods
+
+    def _is_report_downloadable(self):
+        """The customer may download the report: delivered, with its file."""
+        self.ensure_one()
+        return self.state == "delivered" and bool(
+            self.with_context(bin_size=True).report_file
+        )
 
     def _ensure_sale_order(self):
         """The sale order of the sample, created from its accepted test items."""

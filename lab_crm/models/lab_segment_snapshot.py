@@ -199,7 +199,8 @@ class LabSegmentSnapshot(models.Model):
                 """SELECT partner_id, (received_datetime AT TIME ZONE 'UTC')::date
                           AS day, 0::numeric AS amount
                      FROM lab_sample
-                    WHERE company_id = %s AND state != 'cancelled'""",
+                    WHERE company_id = %s
+                      AND state NOT IN ('requested', 'cancelled')""",
                 company.id,
             )
         else:
@@ -270,7 +271,8 @@ class LabSegmentSnapshot(models.Model):
                 sample AS (
                     SELECT partner_id, COUNT(*) AS sample_count
                       FROM lab_sample
-                     WHERE company_id = %(company)s AND state != 'cancelled'
+                     WHERE company_id = %(company)s
+                       AND state NOT IN ('requested', 'cancelled')
                        AND received_datetime >= %(since)s
                   GROUP BY partner_id
                 )

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from .lab_sample import UNCOUNTED_STATES
+
 CONTRACT_STATES = [
     ("draft", "Draft"),
     ("active", "Running"),
@@ -149,7 +151,7 @@ class LabServiceContract(models.Model):
         ids = self._origin.ids
         samples, tests = {}, {}
         for contract, count in self.env["lab.sample"]._read_group(
-            [("service_contract_id", "in", ids), ("state", "!=", "cancelled")],
+            [("service_contract_id", "in", ids), ("state", "not in", UNCOUNTED_STATES)],
             ["service_contract_id"],
             ["__count"],
         ):
@@ -158,7 +160,7 @@ class LabServiceContract(models.Model):
             [
                 ("sample_id.service_contract_id", "in", ids),
                 ("is_rejected", "=", False),
-                ("state", "!=", "cancelled"),
+                ("state", "not in", UNCOUNTED_STATES),
             ],
             ["sample_id.service_contract_id"],
             ["__count"],

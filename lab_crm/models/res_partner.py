@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from .lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
+from .lab_sample import UNCOUNTED_STATES
 
 CUSTOMER_CATEGORIES = [
     ("government", "Government regulator"),
@@ -282,7 +283,10 @@ class ResPartner(models.Model):
     def _compute_sample_figures(self):
         """Sample figures of all the partners in ``self`` in two grouped queries."""
         Sample = self.env["lab.sample"]
-        base = [("partner_id", "in", self._origin.ids), ("state", "!=", "cancelled")]
+        base = [
+            ("partner_id", "in", self._origin.ids),
+            ("state", "not in", UNCOUNTED_STATES),
+        ]
         totals = {
             partner: (count, first, last)
             for partner, count, first, last in Sample._read_group(

@@ -119,7 +119,7 @@ class LabServiceQuality(models.Model):
                              AND sample.service_contract_id IS NOT NULL
                         THEN sample.on_time_rate END
               FROM lab_sample sample
-             WHERE sample.state != 'cancelled'
+             WHERE sample.state NOT IN ('requested', 'cancelled')
             """
         )
 

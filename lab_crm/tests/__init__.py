@@ -6,6 +6,7 @@ from . import test_credit_code
 from . import test_customer_risk
 from . import test_handover
 from . import test_i18n
+from . import test_portal
 from . import test_profile
 from . import test_qualification
 from . import test_sample

@@ -202,6 +202,24 @@ class TestServiceContractConsumption(LabServiceContractCommon):
         self.assertEqual(order.order_line.discount, 0.0)
         self.assertEqual(order.amount_total, 400.0)
 
+    def test_an_online_request_uses_nothing_until_accepted(self):
+        self.contract.included_test_count = 2
+        with freeze_time("2026-06-01 02:00:00"):
+            first = self._sample()  # tensile and colour: both included tests
+            request = self._sample(state="requested")
+        self.contract.invalidate_recordset(["sample_count", "used_test_count"])
+        self.assertEqual(
+            (self.contract.sample_count, self.contract.used_test_count), (1, 2)
+        )
+        self.assertFalse(first.is_beyond_contract)
+        with freeze_time("2026-06-02 02:00:00"):
+            request.with_user(self.lab_user).action_accept()
+        self.contract.invalidate_recordset(["sample_count", "used_test_count"])
+        self.assertEqual(
+            (self.contract.sample_count, self.contract.used_test_count), (2, 4)
+        )
+        self.assertTrue(request.is_beyond_contract)
+
     def test_turnaround_commitment_caps_the_promised_date(self):
         # Colour fastness takes 5 working days; the contract commits to 4.
         with freeze_time("2026-06-01 02:00:00"):  # Monday 10:00 in Shanghai

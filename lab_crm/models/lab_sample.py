@@ -530,7 +530,17 @@ class LabSample(models.Model):
             sample.write({"state": "testing"})
 
     def action_back_to_received(self):
-        self.write({"state": "received"})
+        # A refused online request taken back was never received: it is
+        # received now, like an accepted one, and its turnaround starts now.
+        never_received = self.filtered(lambda sample: not sample.received_by_id)
+        (self - never_received).write({"state": "received"})
+        never_received.write(
+            {
+                "state": "received",
+                "received_datetime": fields.Datetime.now(),
+                "received_by_id": self.env.user.id,
+            }
+        )
 
     def action_report(self):
         for sample in self:

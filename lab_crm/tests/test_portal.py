@@ -466,7 +466,9 @@ class TestPortal(HttpCase):
         requested = self._sample(
             self.customer_a, "Online request", state="requested", received_by_id=False
         )
-        refused = self._sample(self.customer_a, "Unwanted", state="requested")
+        refused = self._sample(
+            self.customer_a, "Unwanted", state="requested", received_by_id=False
+        )
         self.assertFalse(requested.promised_date)
         with freeze_time("2026-03-02 02:00:00"):  # Monday 10:00 in Shanghai
             requested.with_user(self.lab_user).action_accept()
@@ -490,6 +492,19 @@ class TestPortal(HttpCase):
         self.assertEqual(quality, [(3,)])
         refused.with_user(self.lab_user).action_cancel()
         self.assertEqual(refused.state, "cancelled")
+        # Taken back after all: received when taken back, not when requested.
+        with freeze_time("2026-03-03 03:00:00"):
+            refused.with_user(self.lab_user).action_back_to_received()
+        self.assertRecordValues(
+            refused,
+            [
+                {
+                    "state": "received",
+                    "received_datetime": datetime(2026, 3, 3, 3, 0),
+                    "received_by_id": self.lab_user.id,
+                }
+            ],
+        )
         with self.assertRaisesRegex(UserError, "Only samples requested online"):
             self.testing_a.with_user(self.lab_user).action_accept()
         with self.assertRaises(UserError):  # a request is accepted, not reviewed

@@ -9,6 +9,7 @@ from odoo.fields import Command, Domain
 from odoo.http import request
 from odoo.tools import plaintext2html
 
+from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -578,3 +579,18 @@ def _to_float(value):
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+class LabPortalAccount(PortalAccount):
+    """Invoices answer like the laboratory's documents: another customer's
+    invoice is a plain 404, not Odoo's silent redirect to /my."""
+
+    @http.route()
+    def portal_my_invoice_detail(self, invoice_id, access_token=None, **kw):
+        try:
+            self._document_check_access("account.move", invoice_id, access_token)
+        except (AccessError, MissingError):
+            raise NotFound() from None
+        return super().portal_my_invoice_detail(
+            invoice_id, access_token=access_token, **kw
+        )

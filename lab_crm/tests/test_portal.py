@@ -276,6 +276,26 @@ class TestPortal(HttpCase):
         token = self.delivered_a._portal_ensure_token()
         self.assertEqual(self.url_open(f"{url}?access_token={token}").status_code, 200)
 
+    def test_other_customer_invoice_is_not_found(self):
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer_a.id,
+                "invoice_line_ids": [
+                    fields.Command.create({"name": "Testing", "price_unit": 300.0})
+                ],
+            }
+        )
+        invoice.action_post()
+        url = f"/my/invoices/{invoice.id}"
+        self._login(self.portal_b)
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 404)
+        self._login(self.portal_a)
+        response = self.url_open(url, allow_redirects=False)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(invoice.name, response.text)
+
     def test_public_is_sent_to_login(self):
         for url in (
             "/my/samples",

@@ -22,12 +22,20 @@ MIN_REPEAT_CUSTOMERS = 10
 
 
 def _floats(rows, key, default=math.nan):
-    return np.array(
-        [default if row[key] is None else float(row[key]) for row in rows], dtype=float
-    )
+    # numpy reads None as NaN in a float array.
+    values = np.array([row[key] for row in rows], dtype=float)
+    return values if math.isnan(default) else np.nan_to_num(values, nan=default)
 
 
-def run(data, settings):
+def run(data, settings, fits=None):
+    """The results per customer (see the module's docstring).
+
+    ``fits``, optional, a dict: its "bgnbd" and "gammagamma" parameters (tuples,
+    from an earlier run) start the maximum-likelihood fits, which then converge in
+    a few steps when the data moved little; the parameters fitted now are written
+    back to it.
+    """
+    fits = {} if fits is None else fits
     rows, today = data["rows"], data["today"]
     if not rows:
         return []
@@ -62,10 +70,15 @@ def run(data, settings):
     fit_mask = has_tx & (age > 0)
     repeat_value = _floats(rows, "repeat_value")
     if np.count_nonzero(fit_mask & (x > 0)) >= MIN_REPEAT_CUSTOMERS:
-        try:
-            fitted = bgnbd.fit(x[fit_mask], span[fit_mask], age[fit_mask])
-        except (ValueError, RuntimeError, FloatingPointError):
-            fitted = None
+        fitted = _fit(
+            bgnbd.fit,
+            fits,
+            "bgnbd",
+            bgnbd.BGNBDParams,
+            x[fit_mask],
+            span[fit_mask],
+            age[fit_mask],
+        )
         bg = fitted.params if fitted is not None and fitted.converged else None
         if bg is not None:
             p_alive[fit_mask] = bgnbd.probability_alive(
@@ -76,7 +89,7 @@ def run(data, settings):
                 bg, horizon_days, x[fit_mask], span[fit_mask], age[fit_mask]
             )
             lifetime[fit_mask] = _lifetime_value(
-                bg, x, span, age, repeat_value, fit_mask, settings
+                bg, x, span, age, repeat_value, fit_mask, settings, fits
             )
 
     satisfaction = _floats(rows, "satisfaction")
@@ -100,33 +113,56 @@ def run(data, settings):
     )
     suggestions = _suggestions(data, ids)
 
-    results = []
-    for i, row in enumerate(rows):
-        results.append(
-            (
-                float(revenue[i]),
-                100.0 * float(tiers.share[i]),
-                100.0 * float(tiers.cumulative_share[i]),
-                str(tiers.tier[i]),
-                int(period_count[i]),
-                int(recency[i]) if has_tx[i] else None,
-                int(scores.r[i]),
-                int(scores.f[i]),
-                int(scores.m[i]),
-                str(segments[i]),
-                _number(p_alive[i]),
-                _number(expected[i]),
-                _number(lifetime[i]),
-                _number(satisfaction[i]),
-                int(row["open_complaints"] or 0),
-                int(row["sample_count"] or 0),
-                str(loyalty_type[i]),
-                str(churned.level[i]),
-                ",".join(churned.reasons[i]) or None,
-                suggestions[i],
+    # Columns as Python lists (one conversion each), then zipped into rows.
+    has_tx_list = has_tx.tolist()
+    columns = [
+        revenue.tolist(),
+        (100.0 * tiers.share).tolist(),
+        (100.0 * tiers.cumulative_share).tolist(),
+        np.asarray(tiers.tier).astype(str).tolist(),
+        period_count.astype(int).tolist(),
+        [
+            days if active else None
+            for days, active in zip(
+                recency.astype(int).tolist(), has_tx_list, strict=True
             )
-        )
-    return results
+        ],
+        np.asarray(scores.r).astype(int).tolist(),
+        np.asarray(scores.f).astype(int).tolist(),
+        np.asarray(scores.m).astype(int).tolist(),
+        np.asarray(segments).astype(str).tolist(),
+        _numbers(p_alive),
+        _numbers(expected),
+        _numbers(lifetime),
+        _numbers(satisfaction),
+        _floats(rows, "open_complaints", 0.0).astype(int).tolist(),
+        _floats(rows, "sample_count", 0.0).astype(int).tolist(),
+        np.asarray(loyalty_type).astype(str).tolist(),
+        np.asarray(churned.level).astype(str).tolist(),
+        [",".join(reasons) or None for reasons in churned.reasons],
+        suggestions,
+    ]
+    return list(zip(*columns, strict=True))
+
+
+def _fit(fit, fits, key, param_type, *arrays):
+    """``fit(*arrays)`` started from ``fits[key]`` when it holds usable
+    parameters (else from the model's default start); the result goes back to
+    ``fits[key]`` when it converged. None when the fit fails."""
+    initial = fits.get(key)
+    try:
+        initial = param_type(*initial) if initial else None
+        if initial is not None and not all(0 < v < math.inf for v in initial):
+            initial = None
+    except (TypeError, ValueError):
+        initial = None
+    try:
+        fitted = fit(*arrays, initial=initial)
+    except (ValueError, RuntimeError, FloatingPointError):
+        return None
+    if fitted.converged:
+        fits[key] = list(fitted.params)
+    return fitted
 
 
 def _rfm_rules(settings):
@@ -145,14 +181,20 @@ def _rfm_rules(settings):
     return rules or rfm.DEFAULT_RULES
 
 
-def _lifetime_value(bg, x, span, age, repeat_value, fit_mask, settings):
+def _lifetime_value(bg, x, span, age, repeat_value, fit_mask, settings, fits):
     """CLV of the customers in ``fit_mask``; NaN when no value model can be fitted."""
     value_mask = fit_mask & (x > 0) & (repeat_value > 0)
     if np.count_nonzero(value_mask) < MIN_REPEAT_CUSTOMERS:
         return math.nan
-    try:
-        fitted = gammagamma.fit(x[value_mask], repeat_value[value_mask])
-    except (ValueError, RuntimeError, FloatingPointError):
+    fitted = _fit(
+        gammagamma.fit,
+        fits,
+        "gammagamma",
+        gammagamma.GammaGammaParams,
+        x[value_mask],
+        repeat_value[value_mask],
+    )
+    if fitted is None:
         return math.nan
     gg = fitted.params
     if not fitted.converged or gg.q <= 1:
@@ -193,5 +235,6 @@ def _suggestions(data, ids):
     return suggestions
 
 
-def _number(value):
-    return None if value is None or not math.isfinite(value) else float(value)
+def _numbers(values):
+    """A float array as a list, NaN and infinities as None."""
+    return [value if math.isfinite(value) else None for value in values.tolist()]

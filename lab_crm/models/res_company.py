@@ -1,8 +1,16 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    lab_segment_fits = fields.Json(
+        string="Segmentation Fits",
+        readonly=True,
+        copy=False,
+        help="The lifetime-value models' parameters of the last segmentation run, "
+        "where the next run's fits start.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

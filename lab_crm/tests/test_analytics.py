@@ -667,10 +667,10 @@ def _engine_row(days, first_ago, last_ago, repeat_value, today):
     }
 
 
-def test_engine_fits_lifetime_value_with_enough_repeat_customers():
+def _forty_customers():
     # 40 customers, all first seen 400 days ago; customer i bought 1 + i % 5 days,
     # the last one (i * 9) % 360 days ago. Enough repeat customers (32 >= 10) for
-    # the BG/NBD and Gamma-Gamma fits, whose parameters the engine must use.
+    # the BG/NBD and Gamma-Gamma fits.
     today = datetime.date(2026, 6, 30)
     settings = {
         "a_cutoff": 0.8,
@@ -692,6 +692,13 @@ def test_engine_fits_lifetime_value_with_enough_repeat_customers():
         "categories": [],
         "category_names": {},
     }
+    return data, settings
+
+
+def test_engine_fits_lifetime_value_with_enough_repeat_customers():
+    # The engine must use the fitted parameters of both models.
+    data, settings = _forty_customers()
+    rows = data["rows"]
     results = engine.run(data, settings)
     p_alive = np.array([result[10] for result in results], dtype=float)
     expected = np.array([result[11] for result in results], dtype=float)
@@ -705,6 +712,22 @@ def test_engine_fits_lifetime_value_with_enough_repeat_customers():
     # Same purchases and age, more recent last purchase: more likely active.
     # Customers 1 and 21 both bought twice; last 9 and 189 days ago.
     assert p_alive[1] > p_alive[21]
+
+
+def test_engine_starts_its_fits_where_the_last_run_ended():
+    data, settings = _forty_customers()
+    fits = {}
+    cold = engine.run(data, settings, fits)
+    assert set(fits) == {"bgnbd", "gammagamma"}
+    assert len(fits["bgnbd"]) == 4 and len(fits["gammagamma"]) == 3
+    # Started from the last parameters, or from unusable ones (the defaults are
+    # used instead), the fits reach the same maximum.
+    for start in (dict(fits), {"bgnbd": [0.0, -1.0, 1.0, 1.0], "gammagamma": "x"}):
+        again = engine.run(data, settings, start)
+        for column in (10, 11, 12):  # P(active), expected transactions, CLV
+            before = np.array([row[column] for row in cold], dtype=float)
+            after = np.array([row[column] for row in again], dtype=float)
+            np.testing.assert_allclose(after, before, rtol=1e-4)
 
 
 def test_bgnbd_expectation_with_a_point_mass_dropout():

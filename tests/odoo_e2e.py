@@ -1,10 +1,10 @@
 """Drives a real Odoo from outside, for the end-to-end checks of tests/.
 
-Odoo runs as a subprocess (odoo-bin with the configuration of scripts/setup.sh) and
-the databases are read with psycopg2. Settings come from the environment that
-scripts/test.sh exports (ODOO_SRC, ODOO_CONF, PYTHON, DB_USER, DB_PASSWORD, ...),
-with the defaults of scripts/common.sh. Not a test module: pytest collects only
-test_*.py.
+Odoo runs as a subprocess (odoo-bin with the configuration of scripts/setup.sh),
+once or as an HTTP server (OdooServer), and the databases are read with psycopg2.
+Settings come from the environment that scripts/test.sh exports (ODOO_SRC,
+ODOO_CONF, PYTHON, DB_USER, DB_PASSWORD, ...), with the defaults of
+scripts/common.sh. Not a test module: pytest collects only test_*.py.
 """
 
 import ast
@@ -12,6 +12,8 @@ import configparser
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,11 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+import requests
 from psycopg2 import sql
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 ADDON_DIR = REPO_DIR / "lab_crm"
 DEPENDENCIES = "crm,sale_management,account,portal"
+STARTUP_TIMEOUT = 180  # seconds, until /web/login answers
 
 # A log record of Odoo: "2026-01-31 12:00:00,123 4242 WARNING db logger: message".
 LOG_PROBLEM = re.compile(
@@ -192,3 +196,98 @@ class OdooRun:
 
 def manifest(addon_dir=ADDON_DIR):
     return ast.literal_eval((addon_dir / "__manifest__.py").read_text())
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class OdooServer:
+    """odoo-bin serving one database on a free port of 127.0.0.1."""
+
+    def __init__(self, odoo, db, log_path, options):
+        self.db = db
+        self.log_path = log_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.cmd = [
+            odoo.python,
+            str(odoo.odoo_src / "odoo-bin"),
+            "-c",
+            str(odoo.odoo_conf),
+            "-d",
+            db,
+            f"--db-filter=^{re.escape(db)}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            # prefork starts a gevent server too: keep it off the default port
+            f"--gevent-port={free_port()}",
+            "--max-cron-threads=0",
+            # /jsonrpc warns at each call that it is deprecated (Odoo 19): known
+            *("--log-handler", "odoo.addons.rpc.controllers.jsonrpc:ERROR"),
+            *options,
+        ]
+        self.proc = None
+
+    def start(self):
+        with open(self.log_path, "w", encoding="utf-8") as log:
+            # A session of its own: stop() ends the workers of prefork with it.
+            self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                self.cmd,
+                cwd=REPO_DIR,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        last_error = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the Odoo server exited at start\n{self.report()}")
+            try:
+                response = requests.get(f"{self.url}/web/login", timeout=10)
+                if response.status_code == 200:
+                    return
+                last_error = f"/web/login answered {response.status_code}"
+            except requests.RequestException as error:
+                last_error = error
+            time.sleep(0.5)
+        raise RuntimeError(
+            f"the Odoo server did not answer in {STARTUP_TIMEOUT} s ({last_error})\n"
+            f"{self.report()}"
+        )
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.proc.wait(timeout=wait)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def log(self):
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def problems(self):
+        return [line for line in self.log().splitlines() if LOG_PROBLEM.match(line)]
+
+    def report(self, tail=60):
+        lines = self.log().splitlines()
+        return "\n".join(
+            [
+                f"$ {' '.join(self.cmd)}",
+                "problems logged (first 20):",
+                *(self.problems()[:20] or ["(none)"]),
+                f"last {tail} lines of the log:",
+                *lines[-tail:],
+            ]
+        )

@@ -11,22 +11,18 @@ cursor) and once prefork (--workers=4: separate processes).
 import itertools
 import os
 import re
-import signal
-import socket
-import subprocess
 import threading
 import time
 
 import pytest
 import requests
-from odoo_e2e import LOG_PROBLEM, REPO_DIR, Settings
+from odoo_e2e import OdooServer, Settings
 
 MODULE = "lab_crm"
 SESSIONS = 8
 SAMPLES_PER_SESSION = 25
 REQUEST_TIMEOUT = 60  # seconds, each JSON-RPC request
 OVERALL_TIMEOUT = 600  # seconds, all the registrations together
-STARTUP_TIMEOUT = 180  # seconds, until /web/login answers
 ADMIN = ("admin", "admin")  # the administrator of a new database
 SERVER_MODES = {
     "threaded": ["--workers=0"],
@@ -57,101 +53,6 @@ def concurrency_db(odoo):
         yield db
     finally:
         odoo.drop_db(db)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class OdooServer:
-    """odoo-bin serving one database on a free port of 127.0.0.1."""
-
-    def __init__(self, odoo, db, log_path, options):
-        self.db = db
-        self.log_path = log_path
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.cmd = [
-            odoo.python,
-            str(odoo.odoo_src / "odoo-bin"),
-            "-c",
-            str(odoo.odoo_conf),
-            "-d",
-            db,
-            f"--db-filter=^{re.escape(db)}$",
-            "--http-interface=127.0.0.1",
-            f"--http-port={self.port}",
-            # prefork starts a gevent server too: keep it off the default port
-            f"--gevent-port={free_port()}",
-            "--max-cron-threads=0",
-            # /jsonrpc warns at each call that it is deprecated (Odoo 19): known
-            *("--log-handler", "odoo.addons.rpc.controllers.jsonrpc:ERROR"),
-            *options,
-        ]
-        self.proc = None
-
-    def start(self):
-        with open(self.log_path, "w", encoding="utf-8") as log:
-            # A session of its own: stop() ends the workers of prefork with it.
-            self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
-                self.cmd,
-                cwd=REPO_DIR,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        last_error = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"the Odoo server exited at start\n{self.report()}")
-            try:
-                response = requests.get(f"{self.url}/web/login", timeout=10)
-                if response.status_code == 200:
-                    return
-                last_error = f"/web/login answered {response.status_code}"
-            except requests.RequestException as error:
-                last_error = error
-            time.sleep(0.5)
-        pytest.fail(
-            f"the Odoo server did not answer in {STARTUP_TIMEOUT} s ({last_error})\n"
-            f"{self.report()}"
-        )
-
-    def stop(self):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
-            try:
-                os.killpg(self.proc.pid, sig)
-            except ProcessLookupError:
-                return
-            try:
-                self.proc.wait(timeout=wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
-
-    def log(self):
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
-
-    def problems(self):
-        return [line for line in self.log().splitlines() if LOG_PROBLEM.match(line)]
-
-    def report(self, tail=60):
-        lines = self.log().splitlines()
-        return "\n".join(
-            [
-                f"$ {' '.join(self.cmd)}",
-                "problems logged (first 20):",
-                *(self.problems()[:20] or ["(none)"]),
-                f"last {tail} lines of the log:",
-                *lines[-tail:],
-            ]
-        )
 
 
 class RpcError(Exception):

@@ -24,6 +24,7 @@
         "report/lab_survey_campaign_report.xml",
         "report/lab_customer_statement_report.xml",
         "report/lab_service_quality_views.xml",
+        "report/lab_staff_kpi_views.xml",
         "views/lab_qualification_views.xml",
         "views/lab_partner_change_views.xml",
         "views/lab_arrears_views.xml",

@@ -21,3 +21,4 @@ from . import test_engagement
 from . import test_service_quality
 from . import test_access_matrix
 from . import test_tour_backoffice
+from . import test_staff_kpi

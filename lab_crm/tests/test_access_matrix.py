@@ -58,11 +58,17 @@ EXPECTED = {
     "lab.arrears.reminder.line":  "-    -    -    -    -    -    -    r    rwcu",
     "lab.arrears.reminder.level": "-    -    -    -    -    -    -    r    r",
     "lab.customer.risk":          "-    -    -    -    -    -    -    r    r",
+    "lab.staff.kpi":              "-    -    -    -    -    -    -    r    -",
 }  # fmt: skip
 
 # SQL reports: their rows come from other records, so they cannot be moved to
 # another company by hand; the multi-company test checks their rule instead.
-SQL_REPORTS = {"lab.arrears.customer", "lab.arrears.line", "lab.service.quality"}
+SQL_REPORTS = {
+    "lab.arrears.customer",
+    "lab.arrears.line",
+    "lab.service.quality",
+    "lab.staff.kpi",
+}
 
 
 class _Undo(Exception):
@@ -206,6 +212,9 @@ class TestAccessMatrix(LabSampleCommon):
             "lab.arrears.reminder": reminder,
             "lab.arrears.reminder.line": reminder_line,
             "lab.arrears.reminder.level": level,
+            "lab.staff.kpi": env["lab.staff.kpi"].search(
+                [("user_id", "=", cls.users["user_team"].id)]
+            ),
             "lab.customer.risk": env["lab.customer.risk"].create(
                 {
                     "partner_id": a.id,
@@ -256,6 +265,7 @@ class TestAccessMatrix(LabSampleCommon):
                 "days_overdue": 15,
                 "mail_template_id": level.mail_template_id.id,
             },
+            "lab.staff.kpi": {"user_id": cls.users["user_team"].id},
             "lab.customer.risk": {
                 "partner_id": a.id,
                 "company_id": company.id,
@@ -285,6 +295,7 @@ class TestAccessMatrix(LabSampleCommon):
             "lab.arrears.reminder.line": {"days_overdue": 31},
             "lab.arrears.reminder.level": {"days_overdue": 8},
             "lab.customer.risk": {"factors": "Pays late"},
+            "lab.staff.kpi": {"user_id": cls.users["manager"].id},
         }
         # Deleting a record others point to fails on the foreign key, whoever
         # tries: these unused ones are deleted instead.

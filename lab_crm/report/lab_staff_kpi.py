@@ -1,0 +1,160 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class LabStaffKpi(models.Model):
+    """Staff KPIs (员工考核) per account manager and company over a period: the
+    customers developed and kept, revenue growth, satisfaction, complaints closed
+    on time and follow-up visits done, for the customers the staff member is the
+    account manager of. The period comes from the context (``lab_kpi_date_from``,
+    ``lab_kpi_date_to``; by default the 12 months up to today) and is compared
+    with the period of the same length just before it.
+
+    - new customers: first posted invoice in the period;
+    - retention: of the customers invoiced in the previous period, the share
+      invoiced again in this one;
+    - revenue: posted invoices minus credit notes (untaxed, company currency);
+    - satisfaction: average overall score of the surveys answered in the period;
+    - complaints: closed in the period, and of those closed by their deadline;
+    - follow-ups: follow-up visits answered in the period.
+    """
+
+    _name = "lab.staff.kpi"
+    _description = "Staff KPIs"
+    _auto = False
+    _order = "revenue desc, id"
+    _depends = {
+        "account.move": [
+            "commercial_partner_id",
+            "company_id",
+            "invoice_date",
+            "move_type",
+            "state",
+            "amount_untaxed_signed",
+        ],
+        "lab.complaint": ["company_id", "partner_id", "close_date", "deadline"],
+        "lab.survey": [
+            "company_id",
+            "partner_id",
+            "state",
+            "kind",
+            "overall_score",
+            "answered_datetime",
+        ],
+        "res.partner": ["commercial_partner_id", "user_id"],
+    }
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    user_id = fields.Many2one("res.users", string="Account Manager", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    new_customer_count = fields.Integer(string="New Customers", readonly=True)
+    prior_customer_count = fields.Integer(
+        string="Customers (previous period)", readonly=True
+    )
+    retained_customer_count = fields.Integer(string="Customers Kept", readonly=True)
+    retention_rate = fields.Float(
+        string="Retention (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    revenue = fields.Monetary(readonly=True)
+    revenue_prior = fields.Monetary(string="Revenue (previous period)", readonly=True)
+    revenue_growth = fields.Float(
+        string="Revenue Growth (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    satisfaction = fields.Float(readonly=True, digits=(16, 2), aggregator="avg")
+    complaint_closed_count = fields.Integer(string="Complaints Closed", readonly=True)
+    complaint_on_time_count = fields.Integer(
+        string="Complaints Closed on Time", readonly=True
+    )
+    complaint_on_time_rate = fields.Float(
+        string="Closed on Time (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
+    follow_up_count = fields.Integer(string="Follow-ups Done", readonly=True)
+
+    def _kpi_period(self):
+        """(first day, last day) of the period, and the first day of the one
+        before it, of the same length."""
+        context = self.env.context
+        date_to = fields.Date.to_date(
+            context.get("lab_kpi_date_to")
+        ) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(context.get("lab_kpi_date_from")) or (
+            date_to - relativedelta(months=12) + relativedelta(days=1)
+        )
+        prior_from = date_from - (date_to - date_from) - relativedelta(days=1)
+        return date_from, date_to, prior_from
+
+    @property
+    def _table_query(self):
+        date_from, date_to, prior_from = self._kpi_period()
+        return SQL(
+            """
+            WITH invoiced AS (
+                SELECT company_id, commercial_partner_id AS partner_id,
+                       SUM(amount_untaxed_signed) FILTER (
+                           WHERE invoice_date BETWEEN %(from)s AND %(to)s) AS revenue,
+                       SUM(amount_untaxed_signed) FILTER (
+                           WHERE invoice_date >= %(prior)s AND invoice_date < %(from)s)
+                           AS revenue_prior,
+                       MIN(invoice_date) FILTER (WHERE move_type = 'out_invoice')
+                           AS first_date,
+                       BOOL_OR(move_type = 'out_invoice'
+                               AND invoice_date BETWEEN %(from)s AND %(to)s) AS active,
+                       BOOL_OR(move_type = 'out_invoice' AND invoice_date >= %(prior)s
+                               AND invoice_date < %(from)s) AS active_prior
+                  FROM account_move
+                 WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
+                   AND invoice_date <= %(to)s
+              GROUP BY company_id, commercial_partner_id
+            ),
+            fact AS (
+                SELECT company_id, partner_id, revenue, revenue_prior,
+                       (first_date >= %(from)s)::int AS new_customer,
+                       active_prior::int AS prior_customer,
+                       (active AND active_prior)::int AS retained_customer,
+                       0 AS closed, 0 AS closed_on_time,
+                       NULL::numeric AS score, 0 AS follow_ups
+                  FROM invoiced
+                UNION ALL
+                SELECT company_id, partner_id, NULL, NULL, 0, 0, 0,
+                       1, (close_date <= deadline)::int, NULL, 0
+                  FROM lab_complaint
+                 WHERE close_date BETWEEN %(from)s AND %(to)s
+                UNION ALL
+                SELECT company_id, partner_id, NULL, NULL, 0, 0, 0, 0, 0,
+                       CASE WHEN overall_score > 0 THEN overall_score END,
+                       (kind = 'follow_up')::int
+                  FROM lab_survey
+                 WHERE state IN ('answered', 'analysed')
+                   AND answered_datetime >= %(from)s
+                   AND answered_datetime < %(to)s::date + 1
+            )
+            SELECT ROW_NUMBER() OVER (ORDER BY fact.company_id, customer.user_id) AS id,
+                   fact.company_id, customer.user_id,
+                   SUM(fact.new_customer)::int AS new_customer_count,
+                   SUM(fact.prior_customer)::int AS prior_customer_count,
+                   SUM(fact.retained_customer)::int AS retained_customer_count,
+                   COALESCE(100.0 * SUM(fact.retained_customer)
+                            / NULLIF(SUM(fact.prior_customer), 0), 0)::float8
+                       AS retention_rate,
+                   COALESCE(SUM(fact.revenue), 0)::float8 AS revenue,
+                   COALESCE(SUM(fact.revenue_prior), 0)::float8 AS revenue_prior,
+                   COALESCE(100.0 * (SUM(fact.revenue) - SUM(fact.revenue_prior))
+                            / NULLIF(SUM(fact.revenue_prior), 0), 0)::float8
+                       AS revenue_growth,
+                   COALESCE(AVG(fact.score), 0)::float8 AS satisfaction,
+                   SUM(fact.closed)::int AS complaint_closed_count,
+                   SUM(fact.closed_on_time)::int AS complaint_on_time_count,
+                   COALESCE(100.0 * SUM(fact.closed_on_time)
+                            / NULLIF(SUM(fact.closed), 0), 0)::float8
+                       AS complaint_on_time_rate,
+                   SUM(fact.follow_ups)::int AS follow_up_count
+              FROM fact
+              JOIN res_partner partner ON partner.id = fact.partner_id
+              JOIN res_partner customer ON customer.id = partner.commercial_partner_id
+             WHERE customer.user_id IS NOT NULL
+          GROUP BY fact.company_id, customer.user_id
+            """,
+            **{"from": date_from, "to": date_to, "prior": prior_from},
+        )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Re-exports lab_crm/i18n/lab_crm.pot from the `make run` database (after updating
-# lab_crm in it) and merges the new terms into zh_CN.po, left to translate.
+# lab_crm in it), merges the new terms into zh_CN.po, left to translate, and
+# regenerates zh_TW.po from zh_CN.po (scripts/zh_tw.py).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LAB_CRM_DB="${LAB_CRM_DB:-lab_crm}"
@@ -16,3 +17,4 @@ for lang in ("zh_CN",):
     po.save()
     print(f"{lang}: {len(po.untranslated_entries())} entries to translate")
 PY
+"$PYTHON" "$REPO_DIR/scripts/zh_tw.py" "$REPO_DIR/lab_crm/i18n"

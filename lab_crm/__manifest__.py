@@ -35,6 +35,8 @@
         "views/lab_service_request_views.xml",
         "views/lab_service_contract_views.xml",
         "views/lab_training_session_views.xml",
+        "views/lab_competitor_views.xml",
+        "views/lab_target_group_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
         "views/lab_survey_views.xml",
@@ -45,6 +47,7 @@
         "views/res_config_settings_views.xml",
         "wizard/lab_handover_wizard_views.xml",
         "wizard/lab_sample_batch_wizard_views.xml",
+        "wizard/lab_target_group_plan_wizard_views.xml",
         "views/lab_crm_menus.xml",
     ],
     "demo": [

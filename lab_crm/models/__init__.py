@@ -2,6 +2,7 @@ from . import lab_customer_document
 from . import lab_arrears_reminder
 from . import lab_arrears_reminder_level
 from . import lab_arrears_reminder_line
+from . import lab_competitor
 from . import lab_complaint
 from . import crm_lead
 from . import crm_stage
@@ -12,6 +13,7 @@ from . import lab_qualification
 from . import lab_sample
 from . import lab_survey
 from . import lab_survey_campaign
+from . import lab_target_group
 from . import lab_sample_line
 from . import lab_segment_snapshot
 from . import lab_service_contract

@@ -142,6 +142,13 @@ class ResPartner(models.Model):
     lifecycle_lost_reason = fields.Selection(
         LOST_REASONS, string="Lost Reason", tracking=True
     )
+    lost_to_competitor_id = fields.Many2one(
+        "lab.competitor",
+        string="Lost to Competitor",
+        index="btree_not_null",
+        tracking=True,
+        help="The competitor that won this lost customer.",
+    )
 
     # Samples
     is_lab_prepaid = fields.Boolean(
@@ -608,6 +615,7 @@ class ResPartner(models.Model):
     def _onchange_lifecycle_stage(self):
         if self.lifecycle_stage != "lost":
             self.lifecycle_lost_reason = False
+            self.lost_to_competitor_id = False
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -643,6 +651,7 @@ class ResPartner(models.Model):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
         if "lifecycle_stage" in vals and vals["lifecycle_stage"] != "lost":
             vals.setdefault("lifecycle_lost_reason", False)
+            vals.setdefault("lost_to_competitor_id", False)
 
     def action_view_samples(self):
         self.ensure_one()

@@ -20,5 +20,6 @@ from . import test_service_request
 from . import test_engagement
 from . import test_service_quality
 from . import test_access_matrix
+from . import test_market
 from . import test_tour_backoffice
 from . import test_staff_kpi

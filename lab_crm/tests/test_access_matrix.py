@@ -59,6 +59,8 @@ EXPECTED = {
     "lab.arrears.reminder.level": "-    -    -    -    -    -    -    r    r",
     "lab.customer.risk":          "-    -    -    -    -    -    -    r    r",
     "lab.staff.kpi":              "-    -    -    -    -    -    -    r    -",
+    "lab.competitor":             "-    -    -    r    r    r    r    rwcu -",
+    "lab.target.group":           "-    -    -    r    r    r    r    rwcu -",
 }  # fmt: skip
 
 # SQL reports: their rows come from other records, so they cannot be moved to
@@ -223,6 +225,15 @@ class TestAccessMatrix(LabSampleCommon):
                     "risk_class": "low",
                 }
             ),
+            "lab.competitor": env["lab.competitor"].create(
+                {"name": "Eastern Testing Centre"}
+            ),
+            "lab.target.group": env["lab.target.group"].create(
+                {
+                    "name": "Active customers",
+                    "customer_domain": "[('lifecycle_stage', '=', 'active')]",
+                }
+            ),
         }
         for model, record in records.items():
             assert len(record) == 1, f"no fixture record of {model}"
@@ -272,6 +283,8 @@ class TestAccessMatrix(LabSampleCommon):
                 "date": today - timedelta(days=1),
                 "risk_class": "high",
             },
+            "lab.competitor": {"name": "Northern Testing Centre"},
+            "lab.target.group": {"name": "Manufacturers"},
         }
         write_vals = {
             "res.partner": {"comment": "Visited"},
@@ -296,6 +309,8 @@ class TestAccessMatrix(LabSampleCommon):
             "lab.arrears.reminder.level": {"days_overdue": 8},
             "lab.customer.risk": {"factors": "Pays late"},
             "lab.staff.kpi": {"user_id": cls.users["manager"].id},
+            "lab.competitor": {"strengths": "Two-day turnaround"},
+            "lab.target.group": {"description": "Invite to the open day"},
         }
         # Deleting a record others point to fails on the foreign key, whoever
         # tries: these unused ones are deleted instead.

@@ -23,6 +23,7 @@
         "data/lab_service_data.xml",
         "report/lab_survey_campaign_report.xml",
         "report/lab_customer_statement_report.xml",
+        "report/lab_customer_profile_report.xml",
         "report/lab_service_quality_views.xml",
         "report/lab_staff_kpi_views.xml",
         "views/lab_qualification_views.xml",

@@ -3,6 +3,7 @@ from . import test_arrears_reminder
 from . import test_change_history
 from . import test_complaint
 from . import test_credit_code
+from . import test_customer_profile_report
 from . import test_customer_risk
 from . import test_handover
 from . import test_i18n

@@ -6,7 +6,14 @@
     "author": "lab_crm team",
     "website": "https://github.com/lab-crm/lab_crm",
     "license": "LGPL-3",
-    "depends": ["crm", "sale_management", "account", "portal", "resource"],
+    "depends": [
+        "crm",
+        "sale_management",
+        "account",
+        "portal",
+        "resource",
+        "spreadsheet_dashboard",
+    ],
     "external_dependencies": {"python": ["python-stdnum", "numpy", "scipy"]},
     "data": [
         "security/lab_crm_groups.xml",
@@ -50,6 +57,7 @@
         "wizard/lab_sample_batch_wizard_views.xml",
         "wizard/lab_target_group_plan_wizard_views.xml",
         "views/lab_crm_menus.xml",
+        "data/lab_crm_dashboard_data.xml",
     ],
     "demo": [
         "demo/lab_crm_demo.xml",

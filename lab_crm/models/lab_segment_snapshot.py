@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
@@ -134,6 +135,33 @@ class LabSegmentSnapshot(models.Model):
     churn_level = fields.Selection(CHURN_LEVELS, string="Churn Risk")
     churn_reasons = fields.Char()
     suggested_categories = fields.Char(string="Suggested Services")
+    is_latest = fields.Boolean(
+        string="Latest",
+        compute="_compute_is_latest",
+        search="_search_is_latest",
+        help="The customer's latest snapshot in its company: its current segments.",
+    )
+
+    def _compute_is_latest(self):
+        latest = self.search(
+            Domain("id", "in", self.ids) & Domain("is_latest", "=", True)
+        )
+        for snapshot in self:
+            snapshot.is_latest = snapshot in latest
+
+    def _search_is_latest(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        latest = Domain(
+            "id",
+            "in",
+            SQL(
+                """SELECT DISTINCT ON (partner_id, company_id) id
+                     FROM lab_segment_snapshot
+                 ORDER BY partner_id, company_id, date DESC, id DESC"""
+            ),
+        )
+        return latest if (True in value) == (operator == "in") else ~latest
 
     # Runs
 

@@ -101,14 +101,16 @@ class LabSurvey(models.Model):
         tracking=True,
         group_expand=True,
     )
-    score_guidance = fields.Integer(string="Clarity of submission guidance")
-    score_accuracy = fields.Integer(string="Data accuracy")
-    score_turnaround = fields.Integer(string="Turnaround speed")
-    score_resolution = fields.Integer(string="Problem resolution")
-    score_responsiveness = fields.Integer(string="Responsiveness")
-    score_attitude = fields.Integer(string="Staff attitude")
-    score_competence = fields.Integer(string="Technical competence")
-    score_fees = fields.Integer(string="Fee reasonableness")
+    score_guidance = fields.Integer(
+        string="Clarity of submission guidance", aggregator="avg"
+    )
+    score_accuracy = fields.Integer(string="Data accuracy", aggregator="avg")
+    score_turnaround = fields.Integer(string="Turnaround speed", aggregator="avg")
+    score_resolution = fields.Integer(string="Problem resolution", aggregator="avg")
+    score_responsiveness = fields.Integer(string="Responsiveness", aggregator="avg")
+    score_attitude = fields.Integer(string="Staff attitude", aggregator="avg")
+    score_competence = fields.Integer(string="Technical competence", aggregator="avg")
+    score_fees = fields.Integer(string="Fee reasonableness", aggregator="avg")
     overall_score = fields.Float(
         compute="_compute_overall_score",
         store=True,

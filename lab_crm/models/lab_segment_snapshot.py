@@ -133,7 +133,12 @@ class LabSegmentSnapshot(models.Model):
     sample_count = fields.Integer(string="Samples (period)")
     loyalty_type = fields.Selection(LOYALTY_TYPES)
     churn_level = fields.Selection(CHURN_LEVELS, string="Churn Risk")
-    churn_reasons = fields.Char()
+    churn_reasons = fields.Char(
+        string="Churn Reason Keys", help="The reasons' keys, comma-separated."
+    )
+    churn_reason_text = fields.Char(
+        string="Churn Reasons", compute="_compute_churn_reason_text"
+    )
     suggested_categories = fields.Char(string="Suggested Services")
     is_latest = fields.Boolean(
         string="Latest",
@@ -444,6 +449,15 @@ class LabSegmentSnapshot(models.Model):
         self.env["mail.activity"].sudo().with_context(
             mail_activity_quick_update=True
         ).create(vals_list)
+
+    @api.depends("churn_reasons")
+    def _compute_churn_reason_text(self):
+        labels = self._churn_reason_labels()
+        for snapshot in self:
+            keys = (snapshot.churn_reasons or "").split(",")
+            snapshot.churn_reason_text = (
+                "; ".join(labels.get(key, key) for key in keys if key) or False
+            )
 
     def _churn_reason_labels(self):
         # A dict, not pairs: Odoo's term extractor mistakes a tuple that follows

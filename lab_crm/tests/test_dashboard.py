@@ -165,6 +165,24 @@ class TestLabDashboard(LabComplaintCommon):
             Snapshot.search([("id", "in", mine.ids), ("is_latest", "=", False)]), old
         )
 
+    def test_churn_reasons_in_words(self):
+        snapshot = (
+            self.env["lab.segment.snapshot"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.env.company.id,
+                    "date": "2026-06-01",
+                    "churn_reasons": "inactive_long,open_complaints",
+                }
+            )
+        )
+        self.assertEqual(
+            snapshot.churn_reason_text,
+            "no transaction for much longer than usual; open complaints",
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestLabDashboardTour(HttpCase):

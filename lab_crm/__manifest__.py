@@ -65,6 +65,7 @@
         "demo/lab_survey_demo.xml",
         "demo/lab_complaint_demo.xml",
         "demo/lab_service_demo.xml",
+        "demo/lab_demo_data.xml",
     ],
     "assets": {
         "web.assets_frontend": [

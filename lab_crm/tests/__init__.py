@@ -24,3 +24,4 @@ from . import test_access_matrix
 from . import test_market
 from . import test_tour_backoffice
 from . import test_staff_kpi
+from . import test_demo_data

@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LAB_CRM_DB="${LAB_CRM_DB:-lab_crm}"
-OUT="$REPO_DIR/docs/screenshots"
+OUT="${SHOTS_OUT:-$REPO_DIR/docs/screenshots}"
 PORT="${SHOTS_PORT:-8099}"
 
 if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_CRM_DB'")" != 1 ]; then
@@ -19,12 +19,16 @@ dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
 customer_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM res_partner
     WHERE ref LIKE 'LABDEMO-%' ORDER BY ref LIMIT 1")"
 
-odoo -d "$LAB_CRM_DB" --db-filter="^$LAB_CRM_DB\$" --http-interface=127.0.0.1 \
+# odoo-bin itself in the background (not the odoo shell function, whose subshell
+# would be the one killed at the end).
+"$PYTHON" "$ODOO_SRC/odoo-bin" -c "$ODOO_CONF" -d "$LAB_CRM_DB" \
+    --db-filter="^$LAB_CRM_DB\$" --http-interface=127.0.0.1 \
     --http-port="$PORT" --gevent-port="$((PORT + 1))" --max-cron-threads=0 \
     --log-level=warn &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
+    kill -0 "$server" 2>/dev/null || die "the Odoo server did not start (port $PORT taken?)"
     curl -sf "http://127.0.0.1:$PORT/web/login" >/dev/null && break
     sleep 1
 done

@@ -44,7 +44,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from odoo_e2e import Settings
+from odoo_e2e import Settings, open_registry
 from psycopg2 import sql
 
 TARGET_RATIO = 1.5
@@ -263,17 +263,9 @@ def timed(function, runs):
 
 def worker(args):
     """Runs one ORM measure in this process and writes its result as JSON."""
-    odoo_settings = Settings.from_env()
-    sys.path.insert(0, str(odoo_settings.odoo_src))
-    import odoo
-    from odoo import api, fields
-    from odoo.modules.registry import Registry
+    registry = open_registry(args.db)
+    from odoo import api, fields  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        ["-c", str(odoo_settings.odoo_conf), "-d", args.db, "--log-level=warn"],
-        setup_logging=True,
-    )
-    registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         out = {"today": str(fields.Date.context_today(env.user))}

@@ -74,7 +74,7 @@ from bench_arrears import (
     say,
     sql_measure,
 )
-from odoo_e2e import Settings
+from odoo_e2e import Settings, open_registry
 from psycopg2 import sql
 
 TARGET_RATIO = 2.0
@@ -466,17 +466,9 @@ def worker(args):
     """Runs one step through the ORM in this process and writes its result as
     JSON."""
     faulthandler.enable()
-    odoo_settings = Settings.from_env()
-    sys.path.insert(0, str(odoo_settings.odoo_src))
-    import odoo  # noqa: PLC0415
+    registry = open_registry(args.db)
     from odoo import api, fields  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        ["-c", str(odoo_settings.odoo_conf), "-d", args.db, "--log-level=warn"],
-        setup_logging=True,
-    )
-    registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
         out = {

@@ -82,7 +82,7 @@ from pathlib import Path
 
 import requests
 from bench_arrears import make_db, say
-from odoo_e2e import OdooServer, Settings
+from odoo_e2e import OdooServer, Settings, open_registry
 from psycopg2 import sql
 
 TARGET_P95_MS = 500.0
@@ -411,17 +411,9 @@ def load_data(env, customer_count, sample_count):
 
 def worker(args):
     """Loads the data through the ORM in this process; writes the result as JSON."""
-    odoo_settings = Settings.from_env()
-    sys.path.insert(0, str(odoo_settings.odoo_src))
-    import odoo  # noqa: PLC0415
+    registry = open_registry(args.db)
     from odoo import api  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(
-        ["-c", str(odoo_settings.odoo_conf), "-d", args.db, "--log-level=warn"],
-        setup_logging=True,
-    )
-    registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, LOAD_CONTEXT)
         out = load_data(env, args.customers, args.samples)

@@ -291,3 +291,18 @@ class OdooServer:
                 *lines[-tail:],
             ]
         )
+
+
+def open_registry(db):
+    """Odoo used as a library in this process, on database ``db``: its registry.
+    The benchmarks' and the load script's workers start with it."""
+    settings = Settings.from_env()
+    sys.path.insert(0, str(settings.odoo_src))
+    import odoo  # noqa: PLC0415
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(
+        ["-c", str(settings.odoo_conf), "-d", db, "--log-level=warn"],
+        setup_logging=True,
+    )
+    return Registry(db)

@@ -13,6 +13,11 @@ _logger = logging.getLogger(__name__)
 
 SEED = 2026
 MONTHS = 24
+# Customers won in the last 12 months: index -> the month of their first sample
+# (0 is the first of the 24 months).
+NEW_CUSTOMERS = {6: 18, 27: 19, 34: 16, 41: 13, 48: 20, 55: 17}
+# Customers that stopped submitting samples this many months ago: every ninth.
+CHURNED_MONTHS_AGO = 10
 # Customers generated: (name, category, ownership, scale, province code, city).
 CUSTOMERS = [
     ("绍兴华纺织造有限公司", "manufacturer", "private", "medium", "浙", "绍兴"),
@@ -284,7 +289,7 @@ class LabDemo(models.AbstractModel):
                 payer = "prompt"
             if index in (5, 20):  # key accounts, invoiced monthly
                 payer, rate = "defaulter", max(rate, 4.0)
-            churner = index % 9 == 4  # stops submitting three months ago
+            churner = index % 9 == 4  # stopped submitting CHURNED_MONTHS_AGO
             profiles.append(
                 {
                     "rate": max(1.0, rate),
@@ -295,6 +300,8 @@ class LabDemo(models.AbstractModel):
                     "unhappy": churner or rng.random() < 0.1,
                 }
             )
+            if index in NEW_CUSTOMERS:
+                profiles[-1]["start"] = NEW_CUSTOMERS[index]
             vals = {
                 "name": name,
                 "ref": f"LABDEMO-{index + 1:03d}",
@@ -428,7 +435,7 @@ class LabDemo(models.AbstractModel):
         first_month = today.replace(day=1) - relativedelta(months=MONTHS - 1)
         vals_list, plans = [], []
         for customer, profile in zip(customers, profiles, strict=True):
-            last = MONTHS - (3 if profile["churner"] else 0)
+            last = MONTHS - (CHURNED_MONTHS_AGO if profile["churner"] else 0)
             for month_index in range(profile["start"], last):
                 month = first_month + relativedelta(months=month_index)
                 rate = profile["rate"]
@@ -587,10 +594,13 @@ class LabDemo(models.AbstractModel):
         return invoices
 
     def _lab_demo_payments(self, rng, invoices, meta, bank, today):
-        """Payments as bank entries reconciled with the invoices: on time, late,
-        partial, or missing; a few invoices are cancelled by a credit note."""
+        """Customer payments (account.payment) reconciled with the invoices: on
+        time, late, partial, or missing; a few invoices are cancelled by a credit
+        note. A customer's invoices paid in full on the same day make one
+        payment. Community Odoo leaves them "in process" until matched with a
+        bank statement line; the invoices are paid."""
         refunds = []
-        batches = {}  # payment day -> [(invoice, amount)]
+        batches = {}  # (payment day, customer) -> [(invoice, amount)]
         for index, (invoice, profile) in enumerate(zip(invoices, meta, strict=True)):
             due = invoice.invoice_date_due
             payer = profile["payer"]
@@ -609,58 +619,58 @@ class LabDemo(models.AbstractModel):
                 refunds.append(invoice)
                 continue
             paid = max(due + timedelta(days=delay), invoice.invoice_date)
-            # The bank statement is booked weekly, on Fridays.
+            # Transfers are collected weekly, on Fridays.
             paid += timedelta(days=(4 - paid.weekday()) % 7)
             if paid > today:
                 continue
             amount = invoice.amount_total
             if rng.random() < 0.05:
                 amount = invoice.currency_id.round(amount * 0.5)  # partial payment
-            batches.setdefault(paid, []).append((invoice, amount))
-        receivable = {
-            invoice: invoice.line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
-            )
-            for invoice in invoices
-        }
-        vals_list = []
-        for paid, batch in sorted(batches.items()):
-            lines = [
-                Command.create(
-                    {
-                        "account_id": bank.default_account_id.id,
-                        "debit": sum(amount for _invoice, amount in batch),
-                    }
-                )
+            key = (paid, invoice.commercial_partner_id.id)
+            batches.setdefault(key, []).append((invoice, amount))
+        # What Register Payment does, for all the payments at once: one payment
+        # per batch (or per partial payment), posted, and its receivable line
+        # reconciled with its invoices'.
+        groups = []
+        for (paid, customer), batch in sorted(batches.items()):
+            full = [
+                invoice for invoice, amount in batch if amount == invoice.amount_total
             ]
-            lines += [
-                Command.create(
-                    {
-                        "account_id": receivable[invoice].account_id.id,
-                        "partner_id": invoice.commercial_partner_id.id,
-                        "name": invoice.name,
-                        "credit": amount,
-                    }
-                )
+            if full:
+                groups.append((paid, customer, full, sum(i.amount_total for i in full)))
+            groups += [
+                (paid, customer, [invoice], amount)
                 for invoice, amount in batch
+                if amount != invoice.amount_total
             ]
-            vals_list.append(
+        payments = self.env["account.payment"].create(
+            [
                 {
-                    "move_type": "entry",
-                    "journal_id": bank.id,
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": customer,
+                    "amount": amount,
                     "date": paid,
-                    "ref": "Bank receipts",
-                    "line_ids": lines,
+                    "journal_id": bank.id,
+                    "memo": " ".join(invoice.name for invoice in group),
                 }
-            )
-        moves = self.env["account.move"].create(vals_list)
-        moves.action_post()
-        plan = []
-        for move, (_paid, batch) in zip(moves, sorted(batches.items()), strict=True):
-            credits = {line.name: line for line in move.line_ids if line.credit}
-            plan += [
-                receivable[invoice] | credits[invoice.name] for invoice, _a in batch
+                for paid, customer, group, amount in groups
             ]
+        )
+        payments.action_post()
+        plan = []
+        for payment, (_paid, _customer, group, _amount) in zip(
+            payments, groups, strict=True
+        ):
+            lines = (
+                payment.move_id.line_ids
+                | self.env["account.move"].concat(*group).line_ids
+            )
+            plan.append(
+                lines.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+            )
         self.env["account.move.line"]._reconcile_plan(plan)
         for invoice in refunds:
             invoice._reverse_moves(
@@ -783,9 +793,11 @@ class LabDemo(models.AbstractModel):
                 )
             }
 
+        first_month = today.replace(day=1) - relativedelta(months=MONTHS - 1)
         for campaign in campaigns:
             for customer, profile in zip(customers, profiles, strict=True):
-                if rng.random() < 0.15:
+                won = first_month + relativedelta(months=profile["start"])
+                if won > campaign.date_start or rng.random() < 0.15:
                     continue
                 day = campaign.date_start + timedelta(days=rng.randint(0, 25))
                 vals_list.append(

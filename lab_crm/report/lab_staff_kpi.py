@@ -19,6 +19,10 @@ class LabStaffKpi(models.Model):
     - satisfaction: average overall score of the surveys answered in the period;
     - complaints: closed in the period, and of those closed by their deadline;
     - follow-ups: follow-up visits answered in the period.
+
+    A rate without a base (no customer in the previous period, no complaint
+    closed, no survey answered) is empty, not 0: the pivot's averages leave it
+    out.
     """
 
     _name = "lab.staff.kpi"
@@ -135,20 +139,17 @@ class LabStaffKpi(models.Model):
                    SUM(fact.new_customer)::int AS new_customer_count,
                    SUM(fact.prior_customer)::int AS prior_customer_count,
                    SUM(fact.retained_customer)::int AS retained_customer_count,
-                   COALESCE(100.0 * SUM(fact.retained_customer)
-                            / NULLIF(SUM(fact.prior_customer), 0), 0)::float8
-                       AS retention_rate,
+                   (100.0 * SUM(fact.retained_customer)
+                    / NULLIF(SUM(fact.prior_customer), 0))::float8 AS retention_rate,
                    COALESCE(SUM(fact.revenue), 0)::float8 AS revenue,
                    COALESCE(SUM(fact.revenue_prior), 0)::float8 AS revenue_prior,
-                   COALESCE(100.0 * (SUM(fact.revenue) - SUM(fact.revenue_prior))
-                            / NULLIF(SUM(fact.revenue_prior), 0), 0)::float8
-                       AS revenue_growth,
-                   COALESCE(AVG(fact.score), 0)::float8 AS satisfaction,
+                   (100.0 * (SUM(fact.revenue) - SUM(fact.revenue_prior))
+                    / NULLIF(SUM(fact.revenue_prior), 0))::float8 AS revenue_growth,
+                   AVG(fact.score)::float8 AS satisfaction,
                    SUM(fact.closed)::int AS complaint_closed_count,
                    SUM(fact.closed_on_time)::int AS complaint_on_time_count,
-                   COALESCE(100.0 * SUM(fact.closed_on_time)
-                            / NULLIF(SUM(fact.closed), 0), 0)::float8
-                       AS complaint_on_time_rate,
+                   (100.0 * SUM(fact.closed_on_time)
+                    / NULLIF(SUM(fact.closed), 0))::float8 AS complaint_on_time_rate,
                    SUM(fact.follow_ups)::int AS follow_up_count
               FROM fact
               JOIN res_partner partner ON partner.id = fact.partner_id

@@ -1,6 +1,8 @@
 from odoo.tests import freeze_time, tagged
 from odoo.tests.common import TransactionCase
 
+from ..models.lab_demo import NEW_CUSTOMERS
+
 TODAY = "2026-06-30"  # a month end: the arrears buckets' edge case
 
 
@@ -27,6 +29,8 @@ class TestDemoData(TransactionCase):
         self.assertEqual(len(self.customers.user_id), 3)
 
     def test_samples_every_month(self):
+        """Each customer submits samples every month from the month it was won
+        until today, or until it stopped ten months ago (every ninth)."""
         months = {}
         for partner, _month in self.env["lab.sample"]._read_group(
             [("partner_id", "in", self.customers.ids)],
@@ -34,7 +38,67 @@ class TestDemoData(TransactionCase):
         ):
             months[partner] = months.get(partner, 0) + 1
         self.assertEqual(set(months), set(self.customers))
-        self.assertGreaterEqual(min(months.values()), 20)
+        new = self.customers.filtered(lambda c: self._index(c) in NEW_CUSTOMERS)
+        churned = self.customers.filtered(lambda c: self._index(c) % 9 == 4)
+        for customer in self.customers - new - churned:
+            self.assertGreaterEqual(months[customer], 23, customer.ref)
+        for customer in churned:  # 24 months, less the 10 since it stopped
+            self.assertIn(months[customer], (13, 14), customer.ref)
+        for customer in new:
+            self.assertEqual(
+                months[customer], 24 - NEW_CUSTOMERS[self._index(customer)]
+            )
+
+    def test_new_customers_in_the_staff_kpis(self):
+        """The six customers won in the last 12 months are the staff KPIs' new
+        customers of that period (first invoice in it)."""
+        kpi = (
+            self.env["lab.staff.kpi"]
+            .with_context(lab_kpi_date_from="2025-07-01", lab_kpi_date_to=TODAY)
+            .search([("user_id", "in", self.customers.user_id.ids)])
+        )
+        self.assertEqual(sum(kpi.mapped("new_customer_count")), len(NEW_CUSTOMERS))
+        self.assertTrue(all(kpi.mapped("revenue")))
+
+    def test_churned_customers_on_the_watch_list(self):
+        """A customer silent for ten months is far past twice its usual interval
+        (a month or a quarter between invoices): high churn risk, with the
+        reason."""
+        churned = self.customers.filtered(lambda c: self._index(c) % 9 == 4)
+        self.assertEqual(len(churned), 7)
+        snapshots = self.env["lab.segment.snapshot"].search(
+            [("partner_id", "in", churned.ids)]
+        )
+        self.assertEqual(snapshots.partner_id, churned)
+        for snapshot in snapshots:
+            self.assertEqual(snapshot.churn_level, "high", snapshot.partner_id.ref)
+            self.assertIn("inactive_long", snapshot.churn_reasons)
+        others = self.env["lab.segment.snapshot"].search(
+            [("partner_id", "in", (self.customers - churned).ids)]
+        )
+        self.assertIn("low", others.mapped("churn_level"))
+
+    def test_payments(self):
+        """Invoices are paid by customer payments (account.payment), some
+        partially; the late payers leave invoices open."""
+        invoices = self.env["account.move"].search(
+            [
+                ("partner_id", "in", self.customers.ids),
+                ("move_type", "=", "out_invoice"),
+            ]
+        )
+        states = set(invoices.mapped("payment_state"))
+        self.assertTrue({"paid", "partial", "not_paid", "reversed"} <= states, states)
+        payments = self.env["account.payment"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        # Posted; "in process" until matched with a bank statement line.
+        self.assertTrue(payments)
+        self.assertLessEqual(set(payments.mapped("state")), {"in_process", "paid"})
+        self.assertEqual(
+            payments.reconciled_invoice_ids,
+            invoices.filtered(lambda i: i.payment_state in ("paid", "partial")),
+        )
 
     def test_arrears_buckets(self):
         with freeze_time(TODAY):
@@ -64,6 +128,11 @@ class TestDemoData(TransactionCase):
             [("partner_id", "in", self.customers.ids)]
         )
         self.assertEqual(snapshots.partner_id, self.customers)
+
+    @staticmethod
+    def _index(customer):
+        """The customer's position in lab_demo.CUSTOMERS (ref LABDEMO-001 is 0)."""
+        return int(customer.ref.removeprefix("LABDEMO-")) - 1
 
     def test_second_call_does_nothing(self):
         self.assertFalse(self.env["lab.demo"]._lab_demo_generate())

@@ -155,6 +155,19 @@ class TestStaffKpi(LabSampleCommon):
                 }
             ],
         )
+        # No customer in 2024 and no revenue then: both rates are empty (the ORM
+        # reads them as 0.0), so that the pivot's averages leave them out (False
+        # from _read_group, where a rate of 0 would be 0.0).
+        [[retention, growth]] = (
+            self.env["lab.staff.kpi"]
+            .with_context(**action["context"])
+            ._read_group(
+                [("user_id", "=", self.manager_a.id)],
+                aggregates=["retention_rate:avg", "revenue_growth:avg"],
+            )
+        )
+        self.assertIs(retention, False)
+        self.assertIs(growth, False)
 
     def test_managers_only(self):
         self._build()

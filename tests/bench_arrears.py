@@ -13,8 +13,10 @@ directly in SQL, it adds the customers (companies) and their posted customer
 invoices over the 30 months before today: one balanced move each (a receivable
 line and a revenue line), about 60% fully paid and 10% partly paid by a bank
 move (a receivable line and a bank line) reconciled with the invoice by an
-account.partial.reconcile, half of the payments late; then VACUUM ANALYZE.
-(No account.full.reconcile rows: nothing timed here reads them.)
+account.partial.reconcile, half of the payments late, the invoice's
+receivable line carrying its payment date (lab_paid_date) as the ORM would
+set it; then VACUUM ANALYZE. (No account.full.reconcile rows: nothing timed
+here reads them.)
 
 Timed, each once cold (the first run after the load: PostgreSQL's buffers are
 cold, the OS page cache is not dropped) and then --runs times warm (median), on
@@ -171,7 +173,7 @@ LINE_COLUMNS = """
     invoice_date, date_maturity, debit, credit, balance, amount_currency,
     amount_residual, amount_residual_currency, reconciled, matching_number,
     quantity, price_unit, price_subtotal, price_total, tax_base_amount,
-    create_uid, write_uid, create_date, write_date
+    lab_paid_date, create_uid, write_uid, create_date, write_date
 """
 # An invoice: its receivable (payment term) line and its revenue line.
 INVOICE_LINE_SQL = f"""
@@ -184,18 +186,20 @@ INVOICE_LINE_SQL = f"""
            line.debit, line.credit, line.debit - line.credit,
            line.debit - line.credit, line.residual, line.residual,
            line.reconciled, line.matching_number,
-           line.quantity, line.price, line.price, line.price, 0, 1, 1,
-           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+           line.quantity, line.price, line.price, line.price, 0, line.paid_date,
+           1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM bench_invoice
      CROSS JOIN LATERAL (VALUES
         (3, %(receivable)s, 'payment_term', date_due, amount, 0::numeric,
          amount - paid, status = 'paid',
          CASE WHEN status <> 'open' THEN 'P' || (%(part_base)s + i) END,
-         NULL::numeric, NULL::numeric),
+         NULL::numeric, NULL::numeric,
+         CASE WHEN status = 'paid' THEN pay_date END),
         (2, %(income)s, 'product', NULL::date, 0::numeric, amount,
-         0::numeric, FALSE, NULL, 1::numeric, amount)
+         0::numeric, FALSE, NULL, 1::numeric, amount, NULL::date)
      ) AS line (k, account_id, display_type, date_maturity, debit, credit,
-                residual, reconciled, matching_number, quantity, price)
+                residual, reconciled, matching_number, quantity, price,
+                paid_date)
   ORDER BY 1
 """
 # A payment: its receivable line (fully reconciled) and its bank line.
@@ -208,7 +212,7 @@ PAYMENT_LINE_SQL = f"""
            pay_date, NULL, pay_date, line.debit, line.credit,
            line.debit - line.credit, line.debit - line.credit, 0, 0,
            line.reconciled, line.matching_number,
-           NULL, NULL, NULL, NULL, 0, 1, 1,
+           NULL, NULL, NULL, NULL, 0, NULL, 1, 1,
            now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
       FROM bench_invoice
      CROSS JOIN LATERAL (VALUES

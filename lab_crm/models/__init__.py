@@ -1,3 +1,4 @@
+from . import account_move_line
 from . import lab_customer_document
 from . import lab_arrears_reminder
 from . import lab_arrears_reminder_level

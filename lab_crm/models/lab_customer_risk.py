@@ -118,26 +118,20 @@ class LabCustomerRisk(models.Model):
         """Training rows (paid invoices), the customers to score and the
         laboratory's average history: two queries."""
         self.env["account.move.line"].flush_model()
-        self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model(
             ["commercial_partner_id", "customer_category", "is_lab_prepaid"]
         )
-        lines = receivable_lines_sql(today)
+        lines = receivable_lines_sql(today, paid_since=today - relativedelta(months=24))
         training = self.env.execute_query_dict(
             SQL(
                 """
                 WITH line AS (%(lines)s),
                 paid AS (
                     SELECT line.id, line.partner_id, line.date, line.balance,
-                           GREATEST(MAX(part.max_date) - line.date_due, 0) AS days_late
+                           GREATEST(line.paid_date - line.date_due, 0) AS days_late
                       FROM line
-                      JOIN account_partial_reconcile part
-                        ON part.debit_move_id = line.id
-                     WHERE line.reconciled AND line.balance > 0
+                     WHERE line.paid_date IS NOT NULL
                        AND line.company_id = %(company)s
-                  GROUP BY line.id, line.partner_id, line.date, line.balance,
-                           line.date_due
-                    HAVING MAX(part.max_date) >= %(since)s
                 ),
                 invoiced AS (
                     SELECT partner_id, MIN(date) AS first_date,
@@ -163,7 +157,6 @@ class LabCustomerRisk(models.Model):
                 """,
                 lines=lines,
                 company=company.id,
-                since=today - relativedelta(months=24),
             )
         )
         customers = self.env.execute_query_dict(
@@ -172,14 +165,10 @@ class LabCustomerRisk(models.Model):
                 WITH line AS (%(lines)s),
                 paid AS (
                     SELECT line.id, line.partner_id,
-                           GREATEST(MAX(part.max_date) - line.date_due, 0) AS days_late
+                           GREATEST(line.paid_date - line.date_due, 0) AS days_late
                       FROM line
-                      JOIN account_partial_reconcile part
-                        ON part.debit_move_id = line.id
-                     WHERE line.reconciled AND line.balance > 0
+                     WHERE line.paid_date IS NOT NULL
                        AND line.company_id = %(company)s
-                  GROUP BY line.id, line.partner_id, line.date_due
-                    HAVING MAX(part.max_date) >= %(since)s
                 )
                 SELECT line.partner_id, partner.customer_category AS category,
                        MIN(line.date) AS first_date,
@@ -195,7 +184,6 @@ class LabCustomerRisk(models.Model):
                 """,
                 lines=lines,
                 company=company.id,
-                since=today - relativedelta(months=24),
             )
         )
         population = self._population(training)

@@ -32,8 +32,8 @@ class LabArrearsCustomer(models.Model):
             "parent_state",
             "partner_id",
             "reconciled",
+            "lab_paid_date",
         ],
-        "account.partial.reconcile": ["debit_move_id", "max_date"],
         "res.partner": ["commercial_partner_id"],
     }
 
@@ -69,9 +69,9 @@ class LabArrearsCustomer(models.Model):
     def _table_query(self):
         # One pass over the receivable items, in two steps: first grouped by the
         # items' own partner (on invoices already the commercial partner, so no
-        # join per item), then by commercial partner. The only other rows read
-        # are the partial reconciliations of the last 24 months: the latest date
-        # of an invoice item's reconciliations is its payment date. GREATEST
+        # join per item), then by commercial partner. An invoice item's payment
+        # date is stored on it (lab_paid_date, the latest of its
+        # reconciliations), so no other table is read per item. GREATEST
         # ignores NULLs, hence the days-late figures filter on a payment; the
         # oldest overdue invoice is the least [-days overdue, move] pair. Sums are
         # exact (numeric) and returned as float8, which the ORM would make of
@@ -105,26 +105,18 @@ class LabArrearsCustomer(models.Model):
                            WHERE line.days_overdue > 0 AND line.amount_residual > 0
                        ) AS oldest,
                        BOOL_OR(line.amount_residual != 0) AS has_open,
-                       COUNT(paid.paid_date) AS paid_count,
-                       SUM(GREATEST(paid.paid_date - line.date_due, 0))
-                           FILTER (WHERE paid.paid_date IS NOT NULL) AS days_late,
-                       SUM(GREATEST(paid.paid_date - line.date_due, 0)
+                       COUNT(line.paid_date) AS paid_count,
+                       SUM(GREATEST(line.paid_date - line.date_due, 0))
+                           FILTER (WHERE line.paid_date IS NOT NULL) AS days_late,
+                       SUM(GREATEST(line.paid_date - line.date_due, 0)
                            * line.balance)
-                           FILTER (WHERE paid.paid_date IS NOT NULL)
+                           FILTER (WHERE line.paid_date IS NOT NULL)
                            AS balance_days_late,
                        SUM(line.balance)
-                           FILTER (WHERE paid.paid_date IS NOT NULL) AS paid_balance,
-                       COUNT(*) FILTER (WHERE paid.paid_date <= line.date_due)
+                           FILTER (WHERE line.paid_date IS NOT NULL) AS paid_balance,
+                       COUNT(*) FILTER (WHERE line.paid_date <= line.date_due)
                            AS on_time_count
                   FROM (%(lines)s) line
-             LEFT JOIN (
-                    SELECT debit_move_id, MAX(max_date) AS paid_date
-                      FROM account_partial_reconcile
-                     WHERE max_date >= %(since)s
-                  GROUP BY debit_move_id
-                  ) paid
-                    ON paid.debit_move_id = line.id
-                   AND line.reconciled AND line.balance > 0
               GROUP BY line.partner_id, line.company_id
             )
             SELECT MIN(item.id) AS id,
@@ -157,7 +149,7 @@ class LabArrearsCustomer(models.Model):
                 today,
                 commercial=False,
                 customer_ids=self.env.context.get("lab_arrears_customer_ids"),
+                paid_since=today - relativedelta(months=24),
             ),
-            since=today - relativedelta(months=24),
             today=today,
         )

@@ -11,11 +11,13 @@ BUCKETS = [
 ]
 
 
-def receivable_lines_sql(today, commercial=True, customer_ids=None):
+def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=None):
     """The posted receivable journal items with their customer (commercial
     partner; the item's own partner when not ``commercial``, for a caller that
-    groups first and maps to the commercial partner after) and days past due on
-    ``today``: the rows everything else reads.
+    groups first and maps to the commercial partner after), days past due on
+    ``today`` and ``paid_date``, the day an invoice item was paid in full
+    (``lab_paid_date``; NULL when not paid, or paid before ``paid_since``): the
+    rows everything else reads.
 
     The accounts are given as an array rather than joined: PostgreSQL then
     estimates the number of receivable items sensibly (a join with the few
@@ -51,7 +53,8 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None):
                %(today)s::date - COALESCE(aml.date_maturity, aml.date) AS days_overdue,
                aml.balance,
                aml.amount_residual,
-               aml.reconciled
+               aml.reconciled,
+               %(paid_date)s AS paid_date
           FROM account_move_line aml
           %(partner_join)s
          WHERE aml.parent_state = 'posted'
@@ -65,6 +68,11 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None):
         partner_join=partner_join,
         only_customers=only_customers,
         today=today,
+        paid_date=SQL(
+            "CASE WHEN aml.lab_paid_date >= %s THEN aml.lab_paid_date END", paid_since
+        )
+        if paid_since
+        else SQL("aml.lab_paid_date"),
     )
 
 

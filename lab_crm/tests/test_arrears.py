@@ -2,6 +2,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 
+from ..models.account_move_line import init_paid_date
 from .sample_common import LabSampleCommon
 
 TODAY = "2026-06-30"
@@ -99,6 +100,42 @@ class TestArrears(LabSampleCommon):
         self.assertEqual(
             buckets, {"not_due": 200.0, "1_30": 450.0, "61_90": 50.0, "over_90": 500.0}
         )
+
+    @freeze_time(TODAY)
+    def test_paid_date_is_the_last_reconciliation(self):
+        """lab_paid_date: empty while partly paid, the day of the payment that
+        completes it, empty again when that payment is taken back; the SQL that
+        fills it at install and upgrade gives the same dates."""
+        invoice = self._move(1000, "2026-05-01", "2026-05-31")
+        receivable = invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self._pay(invoice, 400, "2026-06-05")
+        self.assertFalse(receivable.lab_paid_date)
+        self._pay(invoice, 600, "2026-06-12")
+        self.assertEqual(str(receivable.lab_paid_date), "2026-06-12")
+        inv5 = self._move(300, "2026-01-01", "2026-01-31")
+        self._pay(inv5, 300, "2026-02-10")
+        self.env.flush_all()
+        lines = self.env["account.move.line"].search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        computed = {line.id: line.lab_paid_date for line in lines}
+        self.assertEqual(
+            sorted(str(d) for d in computed.values() if d),
+            ["2026-02-10", "2026-06-12"],
+        )
+        self.env.cr.execute(
+            "UPDATE account_move_line SET lab_paid_date = NULL WHERE id = ANY(%s)",
+            [lines.ids],
+        )
+        init_paid_date(self.env.cr)
+        lines.invalidate_recordset(["lab_paid_date"])
+        self.assertEqual({line.id: line.lab_paid_date for line in lines}, computed)
+
+        # The last payment taken back: not paid any more.
+        receivable.matched_credit_ids.sorted("max_date")[-1:].unlink()
+        self.assertFalse(receivable.lab_paid_date)
 
     @freeze_time(TODAY)
     def test_an_item_on_a_contact_counts_for_its_company(self):

@@ -1,6 +1,6 @@
 """Screenshots of a running lab_crm Odoo with headless Chromium (Chrome DevTools Protocol).
 
-    python scripts/screenshot.py OUT.png URL_PATH[|CSS_SELECTOR_TO_CLICK] ...
+    python scripts/screenshot.py OUT.png URL_PATH[|CSS_SELECTOR_TO_CLICK...] ...
 
 Logs in as admin/admin at http://127.0.0.1:8069 (override with LAB_CRM_URL, LAB_CRM_LOGIN,
 LAB_CRM_PASSWORD) and saves one PNG per path (OUT-1.png, ...). Needs Debian's chromium and
@@ -26,10 +26,20 @@ def main(out, paths):
     profile = tempfile.mkdtemp()
     browser = subprocess.Popen(
         [
-            "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1",
-            f"--user-data-dir={profile}", "--window-size=1440,1000", "about:blank",
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--remote-debugging-port={port}",
+            "--remote-debugging-address=127.0.0.1",
+            f"--user-data-dir={profile}",
+            "--window-size=1440,1000",
+            "about:blank",
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -37,12 +47,16 @@ def main(out, paths):
     try:
         for _ in range(50):
             try:
-                targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json"))
+                targets = json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json")
+                )
                 break
             except OSError:
                 time.sleep(0.2)
         page = next(t for t in targets if t["type"] == "page")
-        ws = websocket.create_connection(page["webSocketDebuggerUrl"], suppress_origin=True)
+        ws = websocket.create_connection(
+            page["webSocketDebuggerUrl"], suppress_origin=True
+        )
         counter = iter(range(1, 10**6))
 
         def call(method, **params):
@@ -69,10 +83,10 @@ def main(out, paths):
         time.sleep(3)
         stem, ext = os.path.splitext(out)
         for index, path in enumerate(paths, 1):
-            path, _, click = path.partition("|")
+            path, *clicks = path.split("|")
             call("Page.navigate", url=BASE + path)
             time.sleep(float(os.environ.get("LAB_CRM_WAIT", "4")))
-            if click:
+            for click in clicks:
                 evaluate(f"document.querySelector({json.dumps(click)}).click()")
                 time.sleep(1.5)
             shot = call("Page.captureScreenshot", format="png")

@@ -16,8 +16,6 @@ if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_C
 fi
 dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
     WHERE module = 'lab_crm' AND name = 'spreadsheet_dashboard_lab_crm'")"
-lab_menu_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
-    WHERE module = 'lab_crm' AND name = 'lab_crm_menu_root'")"
 customer_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM res_partner
     WHERE ref LIKE 'LABDEMO-%' ORDER BY ref LIMIT 1")"
 
@@ -36,7 +34,7 @@ for _ in $(seq 60); do
 done
 
 mkdir -p "$OUT"
-shoot() {  # name, path[|selector to click]
+shoot() {  # name, path[|selector to click...]
     LAB_CRM_URL="http://127.0.0.1:$PORT" "$PYTHON" "$REPO_DIR/scripts/screenshot.py" \
         "$OUT/$1.png" "$2"
 }
@@ -49,7 +47,7 @@ shoot 04-dashboard "/odoo/dashboards?dashboard_id=$dashboard_id"
 shoot 05-pareto "/odoo/action-lab_crm.lab_segment_snapshot_action_pareto"
 shoot 06-churn-watch-list "/odoo/action-lab_crm.lab_segment_snapshot_action_churn"
 shoot 07-aging "/odoo/action-lab_crm.lab_arrears_customer_action"
-# A wizard's action has no app of its own: menu_id names the one to show.
-shoot 08-staff-kpis "/odoo/action-lab_crm.lab_staff_kpi_wizard_action?menu_id=$lab_menu_id|button[name=action_open]"
+# Through the menu: a wizard's action opened by its URL has no app to show.
+shoot 08-staff-kpis "/odoo/action-lab_crm.res_partner_action_lab_customer|[data-menu-xmlid='lab_crm.lab_crm_menu_reporting']|[data-menu-xmlid='lab_crm.lab_staff_kpi_menu']|button[name=action_open]"
 shoot 09-complaints "/odoo/action-lab_crm.lab_complaint_action"
 say "screenshots in $OUT"

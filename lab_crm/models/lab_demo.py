@@ -212,6 +212,12 @@ class LabDemo(models.AbstractModel):
         _logger.info("lab_crm demo: invoices %.1f s", time.monotonic() - start)
         self._lab_demo_complaints(rng, customers, samples, users, today)
         self._lab_demo_surveys(rng, customers, profiles, samples, users, today)
+        # The demo's customers are regulars (monthly submissions, quarterly
+        # invoices for most): sample days are the transactions that tell a
+        # customer who stopped from one between two invoices.
+        self.env["ir.config_parameter"].set_param(
+            "lab_crm.segment_transactions", "samples"
+        )
         self.env["lab.segment.snapshot"]._recompute()
         self.env["lab.customer.risk"]._refit()
         _logger.info(

@@ -234,12 +234,18 @@ class LabSegmentSnapshot(models.Model):
         since = today - relativedelta(months=settings["period_months"])
         half = today - relativedelta(months=settings["period_months"] // 2 or 1)
         if settings["transactions"] == "samples":
+            # A sample is worth the prices of its accepted test items.
             transactions = SQL(
-                """SELECT partner_id, (received_datetime AT TIME ZONE 'UTC')::date
-                          AS day, 0::numeric AS amount
-                     FROM lab_sample
-                    WHERE company_id = %s
-                      AND state NOT IN ('requested', 'cancelled')""",
+                """SELECT sample.partner_id,
+                          (sample.received_datetime AT TIME ZONE 'UTC')::date AS day,
+                          COALESCE(SUM(line.price_unit) FILTER (
+                              WHERE NOT COALESCE(line.is_rejected, FALSE)), 0)
+                              AS amount
+                     FROM lab_sample sample
+                LEFT JOIN lab_sample_line line ON line.sample_id = sample.id
+                    WHERE sample.company_id = %s
+                      AND sample.state NOT IN ('requested', 'cancelled')
+                 GROUP BY sample.id""",
                 company.id,
             )
         else:

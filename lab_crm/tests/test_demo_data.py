@@ -73,10 +73,14 @@ class TestDemoData(TransactionCase):
         for snapshot in snapshots:
             self.assertEqual(snapshot.churn_level, "high", snapshot.partner_id.ref)
             self.assertIn("inactive_long", snapshot.churn_reasons)
+            # Ten silent months after submitting every month: unlikely alive.
+            self.assertLess(snapshot.probability_alive, 0.5)
         others = self.env["lab.segment.snapshot"].search(
             [("partner_id", "in", (self.customers - churned).ids)]
         )
         self.assertIn("low", others.mapped("churn_level"))
+        # Sample days carry the prices of their test items: lifetime values.
+        self.assertGreater(min(others.filtered("transaction_count").mapped("clv")), 0)
 
     def test_payments(self):
         """Invoices are paid by customer payments (account.payment), some

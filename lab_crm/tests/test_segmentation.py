@@ -134,6 +134,32 @@ class TestSegmentation(LabSampleCommon):
         self.assertEqual(prospect.lifecycle_stage, "prospect")
 
     @freeze_time("2026-06-30")
+    def test_sample_days_as_transactions(self):
+        """With transactions = samples, a transaction is a day with samples,
+        worth the prices of their accepted test items (tensile 200, colour
+        300); cancelled samples do not count."""
+        customer = self._customer("Sample Days Ltd")
+
+        def sample(day, items):
+            return self._sample(customer, items, received_datetime=f"{day} 09:00:00")
+
+        sample("2026-03-02", self.tensile | self.colour)  # 500
+        sample("2026-03-02", self.tensile)  # same day: 700 in all
+        partly = sample("2026-04-06", self.tensile | self.colour)
+        partly.line_ids.filtered(lambda line: line.product_id == self.colour).write(
+            {"is_rejected": True, "rejection_reason": "No such method here"}
+        )  # 200
+        sample("2026-05-04", self.colour)  # 300
+        sample("2026-05-20", self.tensile).write({"state": "cancelled"})
+        settings = self.Snapshot._settings({"transactions": "samples"})
+        data = self.Snapshot._extract(self.env.company, date(2026, 6, 30), settings)
+        [row] = [r for r in data["rows"] if r["partner_id"] == customer.id]
+        self.assertEqual(row["days"], 3)
+        self.assertEqual(str(row["first_day"]), "2026-03-02")
+        self.assertEqual(str(row["last_day"]), "2026-05-04")
+        self.assertEqual(row["repeat_value"], 250)  # (200 + 300) / 2, after the first
+
+    @freeze_time("2026-06-30")
     def test_query_count_does_not_grow_with_the_number_of_customers(self):
         def queries_for(count):
             customers = [self._customer(f"Batch {count}-{n}") for n in range(count)]

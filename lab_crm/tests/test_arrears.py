@@ -102,6 +102,25 @@ class TestArrears(LabSampleCommon):
         )
 
     @freeze_time(TODAY)
+    def test_amounts_that_cancel_out_are_zero(self):
+        """0.10 + 0.20 overdue, and a 0.30 credit note overdue too: nothing
+        overdue, exactly (summed in binary floating point, 0.1 + 0.2 - 0.3 is
+        5.55e-17), so the customer is not in the Overdue filter."""
+        self._move(0.10, "2026-05-01", "2026-05-31")
+        self._move(0.20, "2026-05-01", "2026-05-31")
+        self._move(0.30, "2026-05-01", "2026-05-31", move_type="out_refund")
+        Arrears = self.env["lab.arrears.customer"].with_user(self.accountant)
+        row = Arrears.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(row.amount_overdue, 0.0)
+        self.assertEqual(row.amount_1_30, 0.0)
+        self.assertEqual(row.amount_open, 0.0)
+        self.assertFalse(
+            Arrears.search(
+                [("partner_id", "=", self.customer.id), ("amount_overdue", ">", 0)]
+            )
+        )
+
+    @freeze_time(TODAY)
     def test_paid_date_is_the_last_reconciliation(self):
         """lab_paid_date: empty while partly paid, the day of the payment that
         completes it, empty again when that payment is taken back; the SQL that

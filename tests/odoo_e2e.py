@@ -129,9 +129,10 @@ class Settings:
 
     # Odoo -------------------------------------------------------------------------
 
-    def odoo(self, *args, timeout=1800):
+    def odoo(self, *args, timeout=1800, input=None):  # noqa: A002 (subprocess's)
         """Runs odoo-bin with the configuration file (after a subcommand's name when
-        args start with one, as `module uninstall`)."""
+        args start with one, as `module uninstall`); ``input`` goes to its
+        standard input (a script for `shell`)."""
         args = list(args)
         command = []
         while args and not args[0].startswith("-"):
@@ -153,6 +154,7 @@ class Settings:
             text=True,
             timeout=timeout,
             check=False,
+            input=input,
         )
         return OdooRun(cmd, proc.returncode, proc.stdout, time.monotonic() - start)
 

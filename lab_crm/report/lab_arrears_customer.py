@@ -91,13 +91,16 @@ class LabArrearsCustomer(models.Model):
                        SUM(line.amount_residual::float8)
                            FILTER (WHERE line.date_due >= %(today)s) AS amount_not_due,
                        SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_30)s AND %(due_1)s)
+                           FILTER (WHERE line.date_due BETWEEN %(due_30)s
+                                                         AND %(due_1)s)
                            AS amount_1_30,
                        SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_60)s AND %(due_31)s)
+                           FILTER (WHERE line.date_due BETWEEN %(due_60)s
+                                                         AND %(due_31)s)
                            AS amount_31_60,
                        SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_90)s AND %(due_61)s)
+                           FILTER (WHERE line.date_due BETWEEN %(due_90)s
+                                                         AND %(due_61)s)
                            AS amount_61_90,
                        SUM(line.amount_residual::float8)
                            FILTER (WHERE line.date_due < %(due_90)s) AS amount_over_90,

@@ -251,8 +251,8 @@ INVOICE_LINE_SQL = f"""
            %(sale_journal)s, %(company)s, %(currency)s, %(currency)s, partner_id,
            %(income)s, 'product', 10, 'Bench testing service', 'posted',
            invoice_date, invoice_date, NULL, debit, credit, debit - credit,
-           debit - credit, 0, 0, FALSE, NULL, 1, price, price, price, 0, 1, 1,
-           now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', product_id
+           debit - credit, 0, 0, FALSE, NULL, 1, price, price, price, 0, NULL,
+           1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', product_id
       FROM (
         SELECT line.j, line.i, line.product_id, line.price, invoice.partner_id,
                invoice.invoice_date, invoice.move_type,

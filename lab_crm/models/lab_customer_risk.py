@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 from ..report.lab_arrears_line import receivable_lines_sql
 
@@ -266,7 +266,8 @@ class LabCustomerRisk(models.Model):
             )
         if not phrases:
             return self.env._("Pays like the laboratory's best customers.")
-        return "; ".join(phrases).capitalize() + "."
+        factors = format_list(self.env, phrases)
+        return self.env._("%(factors)s.", factors=factors[:1].upper() + factors[1:])
 
     @api.model
     def _latest(self, partners):

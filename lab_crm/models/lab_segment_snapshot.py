@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_list
 
 TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
 LOYALTY_TYPES = [
@@ -444,7 +444,9 @@ class LabSegmentSnapshot(models.Model):
                     "date_deadline": today,
                     "summary": self.env._("High churn risk"),
                     "note": Markup("<p>%s</p>")
-                    % self.env._("Reasons: %(reasons)s.", reasons="; ".join(reasons)),
+                    % self.env._(
+                        "Reasons: %(reasons)s.", reasons=format_list(self.env, reasons)
+                    ),
                     "user_id": (
                         partner.user_id or partner.service_manager_id or self.env.user
                     ).id,
@@ -462,7 +464,8 @@ class LabSegmentSnapshot(models.Model):
         for snapshot in self:
             keys = (snapshot.churn_reasons or "").split(",")
             snapshot.churn_reason_text = (
-                "; ".join(labels.get(key, key) for key in keys if key) or False
+                format_list(self.env, [labels.get(key, key) for key in keys if key])
+                or False
             )
 
     def _churn_reason_labels(self):

@@ -180,7 +180,8 @@ class TestLabDashboard(LabComplaintCommon):
         )
         self.assertEqual(
             snapshot.churn_reason_text,
-            "no transaction for much longer than usual; open complaints",
+            # Joined as the language joins a list (Babel): "a, b, and c".
+            "no transaction for much longer than usual and open complaints",
         )
 
 

@@ -67,18 +67,16 @@ class LabArrearsCustomer(models.Model):
 
     @property
     def _table_query(self):
-        # One pass over the receivable items, in two steps: first grouped by the
-        # items' own partner (on invoices already the commercial partner, so no
-        # join per item), then by commercial partner. An invoice item's payment
-        # date is stored on it (lab_paid_date, the latest of its
-        # reconciliations), so no other table is read per item. GREATEST
-        # ignores NULLs, hence the days-late figures filter on a payment; the
-        # oldest overdue invoice is the least [-days overdue, move] pair. Amounts
-        # are summed per item as float8 (numeric sums cost a fifth of the query)
-        # and each customer's total rounded to the units of its currency (cents):
-        # 0.1 + 0.2 - 0.3 is 0 again, so that "overdue > 0" means it.
-        # The buckets compare due dates with fixed days rather than computing
-        # each item's days overdue once per bucket.
+        # One pass over the receivable items, grouped by customer (commercial
+        # partner) and company. An invoice item's payment date is stored on it
+        # (lab_paid_date, the latest of its reconciliations), so no other table
+        # is read per item. GREATEST ignores NULLs, hence the days-late figures
+        # filter on a payment; the oldest overdue invoice is the least [-days
+        # overdue, move] pair. Amounts are summed per item as float8 (numeric
+        # sums cost a fifth of the query) and each customer's totals rounded to
+        # the units of its currency (cents): 0.1 + 0.2 - 0.3 is 0 again, so that
+        # "overdue > 0" means it. The buckets compare due dates with fixed days
+        # rather than computing each item's days overdue once per bucket.
         # PostgreSQL's JIT compiles this query's hundred expressions at a cost
         # (seconds at 100,000 customers) above what it saves: off for the rest of
         # this transaction (the Odoo queries that may follow gain nothing from it).
@@ -122,8 +120,7 @@ class LabArrearsCustomer(models.Model):
                   FROM (%(lines)s) line
               GROUP BY line.partner_id, line.company_id
             )
-            SELECT MIN(item.id) AS id,
-                   partner.commercial_partner_id AS partner_id, item.company_id,
+            SELECT item.id, item.partner_id, item.company_id,
                    %(amount_open)s AS amount_open,
                    %(amount_overdue)s AS amount_overdue,
                    %(amount_not_due)s AS amount_not_due,
@@ -131,31 +128,26 @@ class LabArrearsCustomer(models.Model):
                    %(amount_31_60)s AS amount_31_60,
                    %(amount_61_90)s AS amount_61_90,
                    %(amount_over_90)s AS amount_over_90,
-                   %(today)s::date + (MIN(item.oldest))[1] AS oldest_overdue_date,
-                   (MIN(item.oldest))[2] AS oldest_overdue_move_id,
-                   COALESCE(-(MIN(item.oldest))[1], 0) AS max_days_overdue,
-                   SUM(item.paid_count)::int AS paid_invoice_count,
-                   COALESCE(SUM(item.days_late) / NULLIF(SUM(item.paid_count), 0), 0)
-                       ::float8 AS avg_days_late,
-                   COALESCE(SUM(item.balance_days_late)
-                            / NULLIF(SUM(item.paid_balance), 0), 0)
-                       ::float8 AS weighted_days_late,
-                   COALESCE(100.0 * SUM(item.on_time_count)
-                            / NULLIF(SUM(item.paid_count), 0), 0)
+                   %(today)s::date + item.oldest[1] AS oldest_overdue_date,
+                   item.oldest[2] AS oldest_overdue_move_id,
+                   COALESCE(-item.oldest[1], 0) AS max_days_overdue,
+                   item.paid_count::int AS paid_invoice_count,
+                   COALESCE(item.days_late::float8 / NULLIF(item.paid_count, 0), 0)
+                       AS avg_days_late,
+                   COALESCE(item.balance_days_late / NULLIF(item.paid_balance, 0), 0)
+                       AS weighted_days_late,
+                   COALESCE(100.0 * item.on_time_count / NULLIF(item.paid_count, 0), 0)
                        ::float8 AS on_time_share
               FROM item
-              JOIN res_partner partner ON partner.id = item.partner_id
               JOIN (SELECT company.id, POWER(10.0::float8, currency.decimal_places)
                                        AS units
                       FROM res_company company
                       JOIN res_currency currency ON currency.id = company.currency_id
                    ) money ON money.id = item.company_id
-          GROUP BY partner.commercial_partner_id, item.company_id, money.units
-            HAVING BOOL_OR(item.has_open) OR SUM(item.paid_count) > 0
+             WHERE item.has_open OR item.paid_count > 0
             """,
             lines=receivable_lines_sql(
                 today,
-                commercial=False,
                 customer_ids=self.env.context.get("lab_arrears_customer_ids"),
                 paid_since=today - relativedelta(months=24),
             ),
@@ -169,12 +161,12 @@ class LabArrearsCustomer(models.Model):
 
     @staticmethod
     def _amount_sql():
-        """The customer's amounts from its items' bucket sums: each item falls in
+        """The customer's amounts from its bucket sums: each item falls in
         one bucket, so the open and overdue amounts are sums of buckets rather
         than two more sums over the items; each rounded to the currency's units
         (cents)."""
         buckets = {
-            name: SQL("COALESCE(SUM(item.%s), 0)", SQL.identifier(name))
+            name: SQL("COALESCE(item.%s, 0)", SQL.identifier(name))
             for name in (
                 "amount_not_due",
                 "amount_1_30",

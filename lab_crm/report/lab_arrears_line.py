@@ -11,13 +11,11 @@ BUCKETS = [
 ]
 
 
-def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=None):
+def receivable_lines_sql(today, customer_ids=None, paid_since=None):
     """The posted receivable journal items with their customer (commercial
-    partner; the item's own partner when not ``commercial``, for a caller that
-    groups first and maps to the commercial partner after), days past due on
-    ``today`` and ``paid_date``, the day an invoice item was paid in full
-    (``lab_paid_date``; NULL when not paid, or paid before ``paid_since``): the
-    rows everything else reads.
+    partner), days past due on ``today`` and ``paid_date``, the day an invoice
+    item was paid in full (``lab_paid_date``; NULL when not paid, or paid before
+    ``paid_since``): the rows everything else reads.
 
     The accounts are given as an array rather than joined: PostgreSQL then
     estimates the number of receivable items sensibly (a join with the few
@@ -25,14 +23,6 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=N
 
     With ``customer_ids`` (commercial partners), only their items: what a check
     on a few customers reads, instead of every customer's."""
-    partner = (
-        SQL("partner.commercial_partner_id") if commercial else SQL("aml.partner_id")
-    )
-    partner_join = (
-        SQL("JOIN res_partner partner ON partner.id = aml.partner_id")
-        if commercial
-        else SQL("")
-    )
     only_customers = (
         SQL(
             """AND aml.partner_id IN (
@@ -46,7 +36,7 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=N
         """
         SELECT aml.id,
                aml.company_id,
-               %(partner)s AS partner_id,
+               partner.commercial_partner_id AS partner_id,
                aml.move_id,
                aml.date,
                COALESCE(aml.date_maturity, aml.date) AS date_due,
@@ -56,7 +46,7 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=N
                aml.reconciled,
                %(paid_date)s AS paid_date
           FROM account_move_line aml
-          %(partner_join)s
+          JOIN res_partner partner ON partner.id = aml.partner_id
          WHERE aml.parent_state = 'posted'
            AND aml.partner_id IS NOT NULL
            AND aml.account_id = ANY(ARRAY(
@@ -64,8 +54,6 @@ def receivable_lines_sql(today, commercial=True, customer_ids=None, paid_since=N
                     WHERE account_type = 'asset_receivable'))
            %(only_customers)s
         """,
-        partner=partner,
-        partner_join=partner_join,
         only_customers=only_customers,
         today=today,
         paid_date=SQL(

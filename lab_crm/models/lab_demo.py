@@ -116,6 +116,60 @@ CUSTOMERS = [
     ("周杰（设计师工作室）", "public", "other", False, "沪", "上海"),
     ("吴敏（个人送检）", "public", "other", False, "闽", "福州"),
 ]
+# Competitors: (name, price level, strengths).
+COMPETITORS = [
+    (
+        "通标标准技术服务有限公司 (SGS)",
+        "higher",
+        "International brand; reports accepted by foreign buyers; wide scope.",
+    ),
+    (
+        "华测检测认证集团 (CTI)",
+        "similar",
+        "Laboratories in every province; fast turnaround on routine tests.",
+    ),
+    (
+        "谱尼测试集团 (PONY)",
+        "lower",
+        "Aggressive prices on chemical tests; strong online sales.",
+    ),
+    (
+        "市纤维检验所",
+        "lower",
+        "Government body; designated for some regulatory inspections.",
+    ),
+]
+# Churned customers (CUSTOMERS index) a manager marked lost to a competitor
+# (COMPETITORS index).
+LOST_TO = {4: 1, 13: 2}
+# Target groups: (name, domain on customers, description).
+TARGET_GROUPS = [
+    (
+        "Large and medium manufacturers",
+        "[('customer_category', '=', 'manufacturer'),"
+        " ('enterprise_scale', 'in', ['large', 'medium'])]",
+        "Annual framework agreements and in-house laboratory support.",
+    ),
+    (
+        "Market regulators",
+        "[('customer_category', '=', 'government')]",
+        "Spot-check programmes: briefing before each tender round.",
+    ),
+    (
+        "Customers at risk",
+        "[('lifecycle_stage', '=', 'at_risk')]",
+        "Win-back: a visit by the account manager and the technical advisor.",
+    ),
+]
+SERVICE_QUESTIONS = [
+    "Which standard applies to children's sleepwear exported to the EU?",
+    "Quotation for a yearly formaldehyde programme",
+    "Explain the colour fastness grade on our last report",
+    "Re-test of batch after a supplier change",
+    "Training for two new quality inspectors",
+    "Help choosing the test methods for a new fibre blend",
+    "Preparing our own laboratory for CNAS accreditation",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
 GIVEN = [
     "伟",
@@ -212,6 +266,8 @@ class LabDemo(models.AbstractModel):
         _logger.info("lab_crm demo: invoices %.1f s", time.monotonic() - start)
         self._lab_demo_complaints(rng, customers, samples, users, today)
         self._lab_demo_surveys(rng, customers, profiles, samples, users, today)
+        self._lab_demo_service_requests(rng, customers, profiles, today)
+        self._lab_demo_market(customers)
         # The demo's customers are regulars (monthly submissions, quarterly
         # invoices for most): sample days are the transactions that tell a
         # customer who stopped from one between two invoices.
@@ -220,6 +276,7 @@ class LabDemo(models.AbstractModel):
         )
         self.env["lab.segment.snapshot"]._recompute()
         self.env["lab.customer.risk"]._refit()
+        self.env["lab.arrears.reminder"]._propose_reminders()
         _logger.info(
             "lab_crm demo: %s customers, %s samples, %s invoices in %.1f s",
             len(customers),
@@ -859,6 +916,100 @@ class LabDemo(models.AbstractModel):
                 )
             vals_list.append(vals)
         self.env["lab.survey"].create(vals_list)
+
+    def _lab_demo_service_requests(self, rng, customers, profiles, today):
+        """40 service requests of the last six months: the older ones closed
+        (some answered late), the recent ones still open."""
+        types = [
+            self.env.ref(f"lab_crm.lab_service_request_type_{kind}")
+            for kind in (
+                "standard",
+                "quotation",
+                "technical",
+                "retest",
+                "training",
+                "consulting",
+                "accreditation",
+            )
+        ]
+        active = [
+            (customer, profile)
+            for customer, profile in zip(customers, profiles, strict=True)
+            if not profile["churner"]
+        ]
+        now = fields.Datetime.now()
+        vals_list, times = [], []
+        for n in range(40):
+            customer, profile = rng.choice(active)
+            kind = rng.randrange(len(types))
+            # 28 closed, 8 being worked on, 4 of the last days still new.
+            age = rng.randint(11, 180) if n < 28 else rng.randint(3, 10)
+            if n >= 36:
+                age = rng.randint(0, 2)
+            requested = datetime.combine(
+                today - timedelta(days=age), datetime.min.time()
+            ) + timedelta(hours=rng.randint(1, 9))
+            requested = min(requested, now - timedelta(hours=1))
+            vals = {
+                "partner_id": customer.id,
+                "contact_id": profile["contact"].id,
+                "type_id": types[kind].id,
+                "channel": rng.choice(["phone", "email", "wechat", "visit"]),
+                "summary": SERVICE_QUESTIONS[kind],
+                "requested_datetime": requested,
+            }
+            responded = requested + timedelta(hours=rng.randint(1, 30))
+            answered = responded + timedelta(days=rng.randint(0, 8))
+            if age > 10:
+                vals.update(state="closed", answer="<p>Answered by the lab.</p>")
+                times.append(
+                    {
+                        "response_datetime": responded,
+                        "answered_datetime": answered,
+                        "closed_datetime": answered + timedelta(days=2),
+                    }
+                )
+            elif age > 2:
+                state = rng.choice(["in_progress", "answered"])
+                vals["state"] = state
+                times.append(
+                    {"response_datetime": min(responded, now)}
+                    | (
+                        {"answered_datetime": min(answered, now)}
+                        if state == "answered"
+                        else {}
+                    )
+                )
+            else:
+                times.append({})
+            vals_list.append(vals)
+        requests = self.env["lab.service.request"].create(vals_list)
+        for request, values in zip(requests, times, strict=True):
+            if values:  # the times of the story, not of the generation
+                request.write(values)
+
+    def _lab_demo_market(self, customers):
+        """Competitors, two churned customers lost to them, target groups."""
+        competitors = self.env["lab.competitor"].create(
+            [
+                {"name": name, "price_level": level, "strengths": strengths}
+                for name, level, strengths in COMPETITORS
+            ]
+        )
+        for index, competitor in LOST_TO.items():
+            customers[index].write(
+                {
+                    "lifecycle_stage": "lost",
+                    "lifecycle_lost_reason": "competitor",
+                    "lost_to_competitor_id": competitors[competitor].id,
+                }
+            )
+        self.env["lab.target.group"].create(
+            [
+                {"name": name, "customer_domain": domain, "description": description}
+                for name, domain, description in TARGET_GROUPS
+            ]
+        )
 
     # Helpers
 

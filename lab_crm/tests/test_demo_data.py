@@ -1,7 +1,7 @@
 from odoo.tests import freeze_time, tagged
 from odoo.tests.common import TransactionCase
 
-from ..models.lab_demo import NEW_CUSTOMERS
+from ..models.lab_demo import COMPETITORS, LOST_TO, NEW_CUSTOMERS, TARGET_GROUPS
 
 TODAY = "2026-06-30"  # a month end: the arrears buckets' edge case
 
@@ -132,6 +132,50 @@ class TestDemoData(TransactionCase):
             [("partner_id", "in", self.customers.ids)]
         )
         self.assertEqual(snapshots.partner_id, self.customers)
+
+    def test_market_service_requests_and_reminders(self):
+        """The other screens have something to show: competitors with the
+        customers lost to them, target groups with customers, service requests
+        in every state, and the reminders proposed for the overdue customers."""
+        competitors = self.env["lab.competitor"].search([])
+        self.assertEqual(len(competitors), len(COMPETITORS))
+        lost = self.customers.filtered(lambda c: c.lifecycle_stage == "lost")
+        self.assertEqual(
+            sorted(self._index(c) for c in lost), sorted(LOST_TO)
+        )  # still lost after the segmentation run
+        self.assertEqual(set(lost.mapped("lifecycle_lost_reason")), {"competitor"})
+        self.assertEqual(sum(competitors.mapped("lost_customer_count")), 2)
+        groups = self.env["lab.target.group"].search([])
+        self.assertEqual(len(groups), len(TARGET_GROUPS))
+        self.assertTrue(all(groups.mapped("customer_count")))
+
+        requests = self.env["lab.service.request"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        self.assertEqual(len(requests), 40)
+        self.assertEqual(
+            set(requests.mapped("state")), {"new", "in_progress", "answered", "closed"}
+        )
+        closed = requests.filtered(lambda r: r.state == "closed")
+        self.assertTrue(closed)
+        for request in closed:  # the story's times, before today
+            self.assertLess(request.requested_datetime, request.response_datetime)
+            self.assertLess(request.answered_datetime, request.closed_datetime)
+        self.assertTrue(closed.filtered("is_resolution_late"))
+
+        with freeze_time(TODAY):
+            overdue = self.env["lab.arrears.customer"].search(
+                [
+                    ("partner_id", "in", self.customers.ids),
+                    ("max_days_overdue", ">=", 7),
+                ]
+            )
+        reminders = self.env["lab.arrears.reminder"].search(
+            [("partner_id", "in", self.customers.ids)]
+        )
+        self.assertTrue(overdue)
+        self.assertEqual(set(reminders.mapped("state")), {"draft"})
+        self.assertEqual(reminders.partner_id, overdue.partner_id)
 
     @staticmethod
     def _index(customer):

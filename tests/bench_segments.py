@@ -46,13 +46,18 @@ Timed:
      only), of the flush and of the commit (with its post-commit hooks, which
      would send e-mails) in the first and the last run; the activities and
      e-mails (mail.mail) created.
+  3. the write floor: the last run's rows copied back (COPY) into
+     lab_segment_snapshot and into a copy of it without foreign keys, each
+     rolled back: what writing one row per customer costs by itself.
 It prints a table, the headline ratio (steady-state recompute / lower bound,
-target <= 2), the full recompute against 120 s and the worker's peak memory
-(ru_maxrss) against 2 GiB. Not collected by pytest (not test_*.py).
+target <= 2), the full recompute against 120 s, the worker's peak memory
+(ru_maxrss) against 2 GiB, and the write floor against the lower bound. Not
+collected by pytest (not test_*.py).
 """
 
 import argparse
 import faulthandler
+import io
 import json
 import os
 import statistics
@@ -618,11 +623,67 @@ def measure_lower_bound(odoo_settings, db, company, runs):
     return measures
 
 
+def measure_write_floor(odoo_settings, db, runs):
+    """The bare write of one run: the last run's rows copied back (COPY, as
+    _insert does) into lab_segment_snapshot, with the foreign keys and indexes
+    Odoo gives it, and into a table of the same columns and indexes without any
+    foreign key; each in a transaction rolled back. Median of runs + 1."""
+    conn = odoo_settings.connect(db)
+    conn.autocommit = False  # every COPY below is rolled back
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                """SELECT column_name FROM information_schema.columns
+                    WHERE table_name = 'lab_segment_snapshot' AND column_name <> 'id'
+                 ORDER BY ordinal_position"""
+            )
+            columns = sql.SQL(", ").join(sql.Identifier(c) for (c,) in cr.fetchall())
+            rows = io.StringIO()
+            cr.copy_expert(
+                sql.SQL(
+                    """COPY (SELECT {} FROM lab_segment_snapshot
+                              WHERE date = (SELECT MAX(date) FROM lab_segment_snapshot))
+                       TO STDOUT"""
+                ).format(columns),
+                rows,
+            )
+        conn.rollback()
+        count = rows.getvalue().count("\n")
+        floor = {"rows": count}
+        for label, table in (
+            ("with Odoo's keys", "lab_segment_snapshot"),
+            ("without foreign keys", "bench_snapshot_copy"),
+        ):
+            seconds = []
+            for _ in range(runs + 1):
+                with conn.cursor() as cr:
+                    if table != "lab_segment_snapshot":
+                        cr.execute(
+                            "CREATE TABLE bench_snapshot_copy (LIKE"
+                            " lab_segment_snapshot INCLUDING DEFAULTS INCLUDING"
+                            " INDEXES)"
+                        )
+                    rows.seek(0)
+                    start = time.perf_counter()
+                    cr.copy_expert(
+                        sql.SQL("COPY {} ({}) FROM STDIN").format(
+                            sql.Identifier(table), columns
+                        ),
+                        rows,
+                    )
+                    seconds.append(time.perf_counter() - start)
+                conn.rollback()
+            floor[label] = statistics.median(seconds)
+    finally:
+        conn.close()
+    return floor
+
+
 def verdict(met):
     return "met" if met else "MISSED"
 
 
-def report(args, lower, orm, load_seconds):
+def report(args, lower, orm, load_seconds, floor):
     # The lower bound: the faster sum, JIT on or off.
     base = min(median(lower["sum, JIT on"]), median(lower["sum, JIT off"]))
     first, *steady_runs = orm["runs"]
@@ -706,6 +767,14 @@ def report(args, lower, orm, load_seconds):
         f" {verdict(orm['peak_mib'] < TARGET_MIB)})"
     )
     say(f"          peak memory of this process: {peak_mib():.0f} MiB")
+    keyed, bare = floor["with Odoo's keys"], floor["without foreign keys"]
+    say(
+        f"write floor: COPY of the {floor['rows']} rows of one run, {keyed:.2f} s"
+        f" with Odoo's keys ({keyed / base:.2f} x LB), {bare:.2f} s without foreign"
+        f" keys ({bare / base:.2f} x LB); reading and writing alone, with no"
+        f" computing: {(base + keyed) / base:.2f} x LB with the keys,"
+        f" {(base + bare) / base:.2f} x LB without"
+    )
     if args.explain:
         for label, measure in lower.items():
             if "plan" in measure:
@@ -755,7 +824,9 @@ def main():
         lower = measure_lower_bound(odoo_settings, db, params["company"], args.runs)
         say(f"timing _recompute() through the ORM: a first run and {args.runs} more")
         orm = run_worker(odoo_settings, "recompute", db, args.runs)
-        report(args, lower, orm, load_seconds)
+        say("timing the bare write of one run's rows")
+        floor = measure_write_floor(odoo_settings, db, args.runs)
+        report(args, lower, orm, load_seconds, floor)
     finally:
         if args.keep:
             say(f"kept the database {db}")

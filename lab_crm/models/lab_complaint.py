@@ -579,7 +579,13 @@ class LabComplaint(models.Model):
                 )
             )
             for user in users:
-                complaint.activity_schedule(
+                # No assignment e-mail per activity from a daily job (the users find
+                # them among their activities): the e-mail would also write the
+                # customer's portal sign-up token, on which two jobs notifying the
+                # same customer at once collide.
+                complaint.with_context(
+                    mail_activity_quick_update=True
+                ).activity_schedule(
                     act_type_xmlid="lab_crm.mail_activity_type_complaint_overdue",
                     summary=self.env._(
                         "Complaint %(name)s was due on %(date)s",

@@ -133,7 +133,10 @@ class LabQualification(models.Model):
             responsible = partner.user_id or partner.service_manager_id
             if not responsible:
                 continue  # noticed on a later run, once there is an account team
-            qualification.activity_schedule(
+            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
+            qualification.with_context(
+                mail_activity_quick_update=True
+            ).activity_schedule(
                 act_type_xmlid="lab_crm.mail_activity_type_qualification_expiry",
                 date_deadline=qualification.expiry_date,
                 summary=self.env._(

@@ -372,7 +372,8 @@ class LabServiceContract(models.Model):
             )
         )
         for contract in ending:
-            contract.activity_schedule(
+            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
+            contract.with_context(mail_activity_quick_update=True).activity_schedule(
                 act_type_xmlid="lab_crm.mail_activity_type_service_contract_renewal",
                 date_deadline=contract.date_end,
                 summary=self.env._(

@@ -396,7 +396,8 @@ class LabServiceRequest(models.Model):
                 if request.state == "new"
                 else request.resolution_deadline
             )
-            request.activity_schedule(
+            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
+            request.with_context(mail_activity_quick_update=True).activity_schedule(
                 act_type_xmlid="lab_crm.mail_activity_type_service_request_overdue",
                 summary=self.env._(
                     "Service request %(name)s was due on %(date)s",

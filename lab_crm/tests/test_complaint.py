@@ -331,6 +331,19 @@ class TestOverdueComplaints(LabComplaintCommon):
                 self.minor | self.settled,
             )
 
+    def test_overdue_job_leaves_the_customer_record_alone(self):
+        """The daily job's activities send no assignment e-mail, whose portal
+        link would write the customer's sign-up token: two daily jobs doing so
+        for the same customer at once failed on a serialization error."""
+        customer = self.critical.partner_id.commercial_partner_id.sudo()
+        customer.signup_type = False
+        with freeze_time("2026-06-05"):
+            self.env["lab.complaint"]._cron_notify_overdue()
+            self.env.flush_all()
+        self.assertTrue(self._overdue_activities(self.critical))
+        customer.invalidate_recordset(["signup_type"])
+        self.assertFalse(customer.signup_type)
+
     def test_responsible_and_complaints_manager_told_once(self):
         self.env["ir.config_parameter"].sudo().set_param(
             "lab_crm.complaint_manager_id", self.lab_manager.id

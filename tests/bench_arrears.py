@@ -46,7 +46,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from odoo_e2e import Settings, open_registry
+from odoo_e2e import Settings, open_registry, run_worker
 from psycopg2 import sql
 
 TARGET_RATIO = 1.5
@@ -308,7 +308,7 @@ def worker(args):
     sys.stdout.write(json.dumps(out) + "\n")
 
 
-def run_worker(odoo_settings, mode, db, runs):
+def run_mode(odoo_settings, mode, db, runs):
     cmd = [
         odoo_settings.python,
         str(Path(__file__).resolve()),
@@ -319,10 +319,7 @@ def run_worker(odoo_settings, mode, db, runs):
         "--runs",
         str(runs),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode:
-        sys.exit(f"the {mode} measure failed\n{proc.stdout}\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_worker(cmd, f"the {mode} measure")
 
 
 # The database --------------------------------------------------------------------
@@ -607,7 +604,7 @@ def report(measures, args):
 
 def measure_all(odoo_settings, args, db):
     measures = {}
-    sql_of = run_worker(odoo_settings, "sql", db, 0)
+    sql_of = run_mode(odoo_settings, "sql", db, 0)
     if sql_of["today"] != str(args.today):
         say(f"warning: Odoo's today {sql_of['today']} is not {args.today}")
     view = sql.SQL(sql_of["sql"])
@@ -633,11 +630,11 @@ def measure_all(odoo_settings, args, db):
     finally:
         conn.close()
     say("timing lab_crm through the ORM")
-    measures["lab_crm, ORM search_fetch"] = run_worker(
+    measures["lab_crm, ORM search_fetch"] = run_mode(
         odoo_settings, "lab", db, args.runs
     )
     say("timing Odoo's credit through the ORM")
-    measures["Odoo credit, ORM mapped"] = run_worker(  # about 100 s a run: one warm
+    measures["Odoo credit, ORM mapped"] = run_mode(  # about 100 s a run: one warm
         odoo_settings, "credit", db, min(args.runs, 1)
     )
     totals["lab_crm ORM"] = measures["lab_crm, ORM search_fetch"]["amount_open"]

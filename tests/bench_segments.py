@@ -61,7 +61,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -79,7 +78,7 @@ from bench_arrears import (
     say,
     sql_measure,
 )
-from odoo_e2e import Settings, open_registry
+from odoo_e2e import Settings, open_registry, run_worker
 from psycopg2 import sql
 
 TARGET_RATIO = 2.0
@@ -490,7 +489,7 @@ def worker(args):
     sys.stdout.write(json.dumps(out) + "\n")
 
 
-def run_worker(odoo_settings, mode, db, runs):
+def run_mode(odoo_settings, mode, db, runs):
     cmd = [
         odoo_settings.python,
         str(Path(__file__).resolve()),
@@ -501,19 +500,7 @@ def run_worker(odoo_settings, mode, db, runs):
         "--runs",
         str(runs),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode:
-        log = [
-            line
-            for line in proc.stderr.splitlines()
-            if "Missing not-null constraint" not in line
-        ]
-        tail = "\n".join(log[-60:])
-        sys.exit(
-            f"the {mode} step failed (exit status {proc.returncode})\n"
-            f"{proc.stdout}\n{tail}"
-        )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return run_worker(cmd, f"the {mode} step")
 
 
 # The data -------------------------------------------------------------------------
@@ -810,7 +797,7 @@ def main():
     try:
         make_db(odoo_settings, args, db)
         say("creating the products and account managers through the ORM")
-        made = run_worker(odoo_settings, "setup", db, 0)
+        made = run_mode(odoo_settings, "setup", db, 0)
         if made["today"] != str(args.today):
             say(f"warning: Odoo's today {made['today']} is not {args.today}")
         say(
@@ -823,7 +810,7 @@ def main():
         load_seconds = time.perf_counter() - start
         lower = measure_lower_bound(odoo_settings, db, params["company"], args.runs)
         say(f"timing _recompute() through the ORM: a first run and {args.runs} more")
-        orm = run_worker(odoo_settings, "recompute", db, args.runs)
+        orm = run_mode(odoo_settings, "recompute", db, args.runs)
         say("timing the bare write of one run's rows")
         floor = measure_write_floor(odoo_settings, db, args.runs)
         report(args, lower, orm, load_seconds, floor)

@@ -71,7 +71,6 @@ import random
 import re
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -82,7 +81,7 @@ from pathlib import Path
 
 import requests
 from bench_arrears import make_db, say
-from odoo_e2e import OdooServer, Settings, open_registry
+from odoo_e2e import OdooServer, Settings, open_registry, run_worker
 from psycopg2 import sql
 
 TARGET_P95_MS = 500.0
@@ -440,16 +439,7 @@ def load(odoo_settings, args, db):
         "--samples",
         str(args.samples),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode:
-        log = [
-            line
-            for line in proc.stderr.splitlines()
-            if "Missing not-null constraint" not in line
-        ]
-        tail = "\n".join(log[-60:])
-        sys.exit(f"loading failed (exit status {proc.returncode})\n{proc.stdout}{tail}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = run_worker(cmd, "loading")
     for step, seconds in out["seconds"].items():
         say(f"  {step}: {seconds:.1f} s")
     vacuum = time.perf_counter()

@@ -9,6 +9,7 @@ scripts/common.sh. Not a test module: pytest collects only test_*.py.
 
 import ast
 import configparser
+import json
 import os
 import re
 import shutil
@@ -308,3 +309,22 @@ def open_registry(db):
         setup_logging=True,
     )
     return Registry(db)
+
+
+def run_worker(cmd, what):
+    """Runs a worker process (a benchmark or load script's own ``--worker``
+    mode, Odoo used as a library) and returns the JSON object of its last line of
+    output; stops the script with the worker's output when it fails."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode:
+        # Odoo's harmless warnings about the bench tables' loaded columns.
+        log = [
+            line
+            for line in proc.stderr.splitlines()
+            if "Missing not-null constraint" not in line
+        ]
+        tail = "\n".join(log[-60:])
+        sys.exit(
+            f"{what} failed (exit status {proc.returncode})\n{proc.stdout}\n{tail}"
+        )
+    return json.loads(proc.stdout.strip().splitlines()[-1])

@@ -9,6 +9,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.fields import Command
 
+from .lab_survey import DIMENSIONS
+
 _logger = logging.getLogger(__name__)
 
 SEED = 2026
@@ -842,19 +844,7 @@ class LabDemo(models.AbstractModel):
 
         def scores(unhappy):
             low, high = (1, 3) if unhappy else (3, 5)
-            return {
-                fname: rng.randint(low, high)
-                for fname in (
-                    "score_guidance",
-                    "score_accuracy",
-                    "score_turnaround",
-                    "score_resolution",
-                    "score_responsiveness",
-                    "score_attitude",
-                    "score_competence",
-                    "score_fees",
-                )
-            }
+            return {fname: rng.randint(low, high) for fname, _label in DIMENSIONS}
 
         first_month = today.replace(day=1) - relativedelta(months=MONTHS - 1)
         for campaign in campaigns:

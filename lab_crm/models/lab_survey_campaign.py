@@ -1,8 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
 
 from .lab_survey import DIMENSIONS
 
@@ -49,19 +46,9 @@ class LabSurveyCampaign(models.Model):
 
     def _target_customers(self):
         self.ensure_one()
-        try:
-            domain = Domain(safe_eval(self.target_domain or "[]"))
-        except (ValueError, SyntaxError, NameError) as error:
-            raise UserError(
-                self.env._(
-                    "The target customers of %(name)s are not a valid filter.",
-                    name=self.name,
-                )
-            ) from error
-        return self.env["res.partner"].search(
-            domain
-            & Domain("is_company", "=", True)
-            & Domain("company_id", "in", [False, self.company_id.id])
+        Partner = self.env["res.partner"]
+        return Partner.search(
+            Partner._lab_customer_filter(self.target_domain, self.company_id, self.name)
         )
 
     def action_generate_surveys(self):

@@ -1,7 +1,5 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.fields import Domain
-from odoo.tools.safe_eval import safe_eval
 
 
 class LabTargetGroup(models.Model):
@@ -36,18 +34,8 @@ class LabTargetGroup(models.Model):
 
     def _customer_search_domain(self):
         self.ensure_one()
-        try:
-            domain = Domain(safe_eval(self.customer_domain or "[]"))
-        except (ValueError, SyntaxError, NameError) as error:
-            raise UserError(
-                self.env._(
-                    "The customers of %(name)s are not a valid filter.", name=self.name
-                )
-            ) from error
-        return (
-            domain
-            & Domain("is_company", "=", True)
-            & Domain("company_id", "in", [False, self.company_id.id])
+        return self.env["res.partner"]._lab_customer_filter(
+            self.customer_domain, self.company_id, self.name
         )
 
     def _target_customers(self):

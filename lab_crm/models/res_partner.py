@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from .lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 from .lab_sample import UNCOUNTED_STATES
@@ -688,6 +689,25 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {}
         return action
+
+    @api.model
+    def _lab_customer_filter(self, filter_text, company, name):
+        """The customers (companies) of ``company`` that a saved filter picks:
+        a survey campaign's targets, a target group. ``name`` names the filter's
+        owner in the error a filter that cannot be read gives."""
+        try:
+            domain = Domain(safe_eval(filter_text or "[]"))
+        except (ValueError, SyntaxError, NameError) as error:
+            raise UserError(
+                self.env._(
+                    "The customers of %(name)s are not a valid filter.", name=name
+                )
+            ) from error
+        return (
+            domain
+            & Domain("is_company", "=", True)
+            & Domain("company_id", "in", [False, company.id])
+        )
 
     @api.model
     def _lab_account_team_domain(self, user):

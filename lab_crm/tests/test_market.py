@@ -1,6 +1,6 @@
 from psycopg2.errors import UniqueViolation
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -136,6 +136,11 @@ class TestMarket(LabCrmCommon):
             self.env["res.partner"].search(action["domain"]),
             self.weaver | self.dyer | self.printer,
         )
+
+    def test_unreadable_filter_is_a_clear_error(self):
+        self.group.customer_domain = "[('city', '=', "
+        with self.assertRaisesRegex(UserError, "not a valid filter"):
+            self.group._target_customers()
 
     def test_plan_gives_each_account_manager_one_activity_per_customer(self):
         self._plan(self.lab_manager, template=self.template)

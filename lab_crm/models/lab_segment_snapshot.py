@@ -434,7 +434,7 @@ class LabSegmentSnapshot(models.Model):
         today = fields.Date.context_today(self)
         vals_list = []  # one create for all: a first run may flag thousands
         for partner in self.env["res.partner"].browse(list(entering)):
-            reasons = [labels.get(key, key) for key in entering[partner.id].split(",")]
+            reasons = self._churn_reasons_text(entering[partner.id], labels)
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
@@ -444,9 +444,7 @@ class LabSegmentSnapshot(models.Model):
                     "date_deadline": today,
                     "summary": self.env._("High churn risk"),
                     "note": Markup("<p>%s</p>")
-                    % self.env._(
-                        "Reasons: %(reasons)s.", reasons=format_list(self.env, reasons)
-                    ),
+                    % self.env._("Reasons: %(reasons)s.", reasons=reasons),
                     "user_id": (
                         partner.user_id or partner.service_manager_id or self.env.user
                     ).id,
@@ -462,11 +460,16 @@ class LabSegmentSnapshot(models.Model):
     def _compute_churn_reason_text(self):
         labels = self._churn_reason_labels()
         for snapshot in self:
-            keys = (snapshot.churn_reasons or "").split(",")
             snapshot.churn_reason_text = (
-                format_list(self.env, [labels.get(key, key) for key in keys if key])
-                or False
+                self._churn_reasons_text(snapshot.churn_reasons, labels) or False
             )
+
+    def _churn_reasons_text(self, keys, labels):
+        """The reasons of comma-separated ``keys`` in words, joined as the
+        user's language joins a list."""
+        return format_list(
+            self.env, [labels.get(key, key) for key in (keys or "").split(",") if key]
+        )
 
     def _churn_reason_labels(self):
         # A dict, not pairs: Odoo's term extractor mistakes a tuple that follows

@@ -73,7 +73,6 @@ class ReportLabCustomerProfile(models.AbstractModel):
         )
         Snapshot = self.env["lab.segment.snapshot"]
         snapshots = Snapshot._latest(customers)
-        churn_labels = Snapshot._churn_reason_labels()
         curves = self._relationship_curves(customers)
 
         user = self.env.user
@@ -102,21 +101,13 @@ class ReportLabCustomerProfile(models.AbstractModel):
         profiles = {}
         for doc in docs:
             customer = doc.commercial_partner_id
-            snapshot = snapshots.get(customer)
             states = sample_states.get(customer, {})
             profiles[doc.id] = {
                 "customer": customer,
                 "qualifications": qualifications.get(
                     customer, self.env["lab.qualification"]
                 ),
-                "snapshot": snapshot,
-                "churn_reasons": [
-                    churn_labels.get(key, key)
-                    for key in (snapshot.churn_reasons or "").split(",")
-                    if key
-                ]
-                if snapshot
-                else [],
+                "snapshot": snapshots.get(customer),
                 "curve": curves.get(customer.id, []),
                 "sample_states": [
                     (label, states[state])

@@ -188,7 +188,7 @@ class TestCustomerProfileReport(LabSampleCommon):
         self.assertEqual(profile["complaint_counts"], {"open": 1, "closed": 0})
         self.assertEqual(len(profile["qualifications"]), 2)
         self.assertEqual(len(profile["samples"]), 3)
-        self.assertEqual(profile["churn_reasons"], ["revenue falling"])
+        self.assertEqual(profile["snapshot"].churn_reason_text, "revenue falling")
 
         html = self._render(self.lab_user)
         for text in (

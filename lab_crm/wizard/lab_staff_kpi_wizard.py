@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -11,11 +9,8 @@ class LabStaffKpiWizard(models.TransientModel):
     date_from = fields.Date(
         string="From",
         required=True,
-        default=lambda self: (
-            fields.Date.context_today(self)
-            - relativedelta(months=12)
-            + relativedelta(days=1)
-        ),
+        # The report's own default: the 12 months up to today.
+        default=lambda self: self.env["lab.staff.kpi"]._kpi_period()[0],
     )
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
 

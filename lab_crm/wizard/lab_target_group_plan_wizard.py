@@ -24,7 +24,7 @@ class LabTargetGroupPlanWizard(models.TransientModel):
         help="Also queue this e-mail to every customer of the group.",
     )
     customer_count = fields.Integer(
-        string="Customers", compute="_compute_customer_count"
+        string="Customers", related="target_group_id.customer_count"
     )
 
     @api.depends("activity_type_id")
@@ -40,11 +40,6 @@ class LabTargetGroupPlanWizard(models.TransientModel):
                 if wizard.activity_type_id
                 else fields.Date.context_today(wizard)
             )
-
-    @api.depends("target_group_id")
-    def _compute_customer_count(self):
-        for wizard in self:
-            wizard.customer_count = wizard.target_group_id.customer_count
 
     def action_plan(self):
         """One activity per customer for its account manager (the planner for

@@ -36,6 +36,7 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="For a debit item fully reconciled (an invoice paid): the date of its "
         "last reconciliation, i.e. of the payment or credit note that settled it.",
+        groups="base.group_user",
     )
 
     @api.depends("reconciled", "balance", "matched_credit_ids.max_date")

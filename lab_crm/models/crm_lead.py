@@ -30,7 +30,10 @@ class CrmLead(models.Model):
     warranty_start_date = fields.Date(tracking=True)
     warranty_end_date = fields.Date(tracking=True)
     lab_survey_ids = fields.One2many(
-        "lab.survey", "lead_id", string="Warranty Follow-ups"
+        "lab.survey",
+        "lead_id",
+        string="Warranty Follow-ups",
+        groups="lab_crm.group_lab_crm_user",
     )
 
     _warranty_dates_check = models.Constraint(

@@ -77,10 +77,16 @@ class LabComplaint(models.Model):
         readonly=False,
         help="The report complained about; taken from the sample, may be changed.",
     )
-    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    channel = fields.Selection(
+        CHANNELS, required=True, default="phone", groups="base.group_user"
+    )
     category = fields.Selection(CATEGORIES, tracking=True)
     severity = fields.Selection(
-        SEVERITIES, required=True, default="minor", tracking=True
+        SEVERITIES,
+        required=True,
+        default="minor",
+        tracking=True,
+        groups="base.group_user",
     )
     received_date = fields.Date(
         string="Received", required=True, default=fields.Date.context_today
@@ -92,6 +98,7 @@ class LabComplaint(models.Model):
         tracking=True,
         help="The received date plus the days allowed for its severity "
         "(Settings); may be changed.",
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -118,70 +125,95 @@ class LabComplaint(models.Model):
         compute="_compute_is_overdue",
         search="_search_is_overdue",
         help="Still open after its deadline.",
+        groups="base.group_user",
     )
     overdue_notice_date = fields.Date(
         readonly=True,
         copy=False,
         help="The deadline for which the overdue activities were already given.",
+        groups="base.group_user",
     )
-    close_date = fields.Date(string="Closed on", readonly=True, copy=False)
+    close_date = fields.Date(
+        string="Closed on", readonly=True, copy=False, groups="base.group_user"
+    )
     days_to_close = fields.Integer(
         string="Days to Close",
         compute="_compute_days_to_close",
         store=True,
         aggregator="avg",
         help="Calendar days from reception to closing (0 until closed).",
+        groups="base.group_user",
     )
     is_typical_case = fields.Boolean(
         string="Typical Case",
         tracking=True,
         help="Worth studying: shown under Typical Cases for internal training.",
+        groups="base.group_user",
     )
     is_churn_threat = fields.Boolean(
-        string="Customer Threatened to Leave", tracking=True
+        string="Customer Threatened to Leave",
+        tracking=True,
+        groups="base.group_user",
     )
-    rejection_reason = fields.Text(copy=False)
+    rejection_reason = fields.Text(copy=False, groups="base.group_user")
 
     # Investigation and actions
     root_cause = fields.Text(
         copy=False,
         help="Why it happened, not only what happened: required to leave the "
         "investigation.",
+        groups="base.group_user",
     )
-    corrective_action = fields.Text(copy=False, help="What fixes this case.")
+    corrective_action = fields.Text(
+        copy=False, help="What fixes this case.", groups="base.group_user"
+    )
     preventive_action = fields.Text(
-        copy=False, help="What keeps it from happening again."
+        copy=False,
+        help="What keeps it from happening again.",
+        groups="base.group_user",
     )
-    effectiveness_date = fields.Date(string="Effectiveness Checked on", copy=False)
+    effectiveness_date = fields.Date(
+        string="Effectiveness Checked on", copy=False, groups="base.group_user"
+    )
     effectiveness_user_id = fields.Many2one(
         "res.users",
         string="Effectiveness Checked by",
         copy=False,
         domain="[('share', '=', False)]",
+        groups="base.group_user",
     )
     effectiveness_result = fields.Text(
         copy=False,
         help="Whether the actions worked; required to close a critical complaint.",
+        groups="base.group_user",
     )
 
     # Result and customer
     result_date = fields.Date(string="Result Communicated on", copy=False)
-    result_method = fields.Selection(CHANNELS, string="Communicated by", copy=False)
+    result_method = fields.Selection(
+        CHANNELS, string="Communicated by", copy=False, groups="base.group_user"
+    )
     result_text = fields.Text(string="Result Communicated", copy=False)
     customer_acceptance = fields.Selection(
         [("accepted", "Accepted"), ("not_accepted", "Not accepted")],
         copy=False,
         tracking=True,
+        groups="base.group_user",
     )
-    customer_acceptance_remarks = fields.Text(string="Acceptance Remarks", copy=False)
+    customer_acceptance_remarks = fields.Text(
+        string="Acceptance Remarks", copy=False, groups="base.group_user"
+    )
 
     # Compensation
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", groups="base.group_user"
+    )
     compensation_amount = fields.Monetary(
         copy=False,
         tracking=True,
         help="Amount refunded to the customer. A credit note created from the "
         "invoice credits this amount; empty, it credits the whole invoice.",
+        groups="base.group_user",
     )
     invoice_id = fields.Many2one(
         "account.move",
@@ -192,9 +224,14 @@ class LabComplaint(models.Model):
         check_company=True,
         domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'), "
         "('commercial_partner_id', '=', partner_id)]",
+        groups="base.group_user",
     )
     credit_note_id = fields.Many2one(
-        "account.move", readonly=True, copy=False, tracking=True
+        "account.move",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups="base.group_user",
     )
 
     _name_company_uniq = models.Constraint(

@@ -51,6 +51,7 @@ class LabPartnerChange(models.Model):
     def _snapshot(self, partner):
         """The watched values of ``partner`` as text, one per kind of change."""
         snapshot = {}
+        partner = partner.sudo()  # staff's fields, whoever edits the partner
         for kind, fnames in WATCHED_FIELDS.items():
             parts = []
             for fname in fnames:

@@ -53,12 +53,14 @@ class LabSample(models.Model):
         store=True,
         readonly=False,
         tracking=True,
+        groups="base.group_user",
     )
     received_by_id = fields.Many2one(
         "res.users",
         string="Received by",
         default=lambda self: self.env.user,
         tracking=True,
+        groups="base.group_user",
     )
     sample_name = fields.Char(string="Sample", required=True, tracking=True)
     description = fields.Text()
@@ -102,10 +104,17 @@ class LabSample(models.Model):
 
     # Contract review (合同评审)
     review_user_id = fields.Many2one(
-        "res.users", string="Reviewed by", readonly=True, copy=False, tracking=True
+        "res.users",
+        string="Reviewed by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups="base.group_user",
     )
-    review_datetime = fields.Datetime(string="Reviewed on", readonly=True, copy=False)
-    review_remarks = fields.Text(copy=False)
+    review_datetime = fields.Datetime(
+        string="Reviewed on", readonly=True, copy=False, groups="base.group_user"
+    )
+    review_remarks = fields.Text(copy=False, groups="base.group_user")
 
     # Report
     report_number = fields.Char(copy=False, tracking=True, index="btree_not_null")
@@ -123,6 +132,7 @@ class LabSample(models.Model):
         compute="_compute_is_on_time",
         store=True,
         help="Reported on or before the promised date.",
+        groups="base.group_user",
     )
     on_time_rate = fields.Float(
         string="On-Time Rate (%)",
@@ -131,6 +141,7 @@ class LabSample(models.Model):
         aggregator="avg",
         help="100 for a sample reported on time, 0 for a late one; averaged "
         "in reports.",
+        groups="base.group_user",
     )
     actual_turnaround_days = fields.Integer(
         string="Actual Turnaround (days)",
@@ -138,6 +149,7 @@ class LabSample(models.Model):
         store=True,
         aggregator="avg",
         help="Calendar days from reception to report.",
+        groups="base.group_user",
     )
 
     # Sales and invoicing
@@ -147,8 +159,11 @@ class LabSample(models.Model):
         tracking=True,
         check_company=True,
         domain="[('partner_id', 'child_of', partner_id)]",
+        groups="base.group_user",
     )
-    invoice_status = fields.Selection(related="sale_order_id.invoice_status")
+    invoice_status = fields.Selection(
+        related="sale_order_id.invoice_status", groups="base.group_user"
+    )
     payment_state = fields.Selection(
         [
             ("no_invoice", "Not invoiced"),
@@ -157,15 +172,25 @@ class LabSample(models.Model):
             ("paid", "Paid"),
         ],
         compute="_compute_payment_state",
+        groups="base.group_user",
     )
     is_prepaid = fields.Boolean(
-        related="partner_id.commercial_partner_id.is_lab_prepaid", string="Prepaid"
+        related="partner_id.commercial_partner_id.is_lab_prepaid",
+        string="Prepaid",
+        groups="base.group_user",
     )
     prepaid_override_reason = fields.Text(
-        readonly=True, copy=False, help="Why testing started before payment."
+        readonly=True,
+        copy=False,
+        help="Why testing started before payment.",
+        groups="base.group_user",
     )
     prepaid_override_user_id = fields.Many2one(
-        "res.users", string="Override by", readonly=True, copy=False
+        "res.users",
+        string="Override by",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
 
     # Service contract (服务合同)
@@ -179,12 +204,14 @@ class LabSample(models.Model):
         check_company=True,
         domain="[('partner_id', '=', partner_id), ('state', '=', 'active')]",
         help="The customer's contract running when the sample was received.",
+        groups="base.group_user",
     )
     is_beyond_contract = fields.Boolean(
         string="Beyond Contract",
         compute="_compute_is_beyond_contract",
         help="The contract's included tests are used up by earlier samples: this "
         "one is priced normally.",
+        groups="base.group_user",
     )
 
     _report_number_company_uniq = models.Constraint(

@@ -15,13 +15,21 @@ class LabSampleLine(models.Model):
     partner_id = fields.Many2one(related="sample_id.partner_id", store=True)
     state = fields.Selection(related="sample_id.state", store=True)
     received_datetime = fields.Datetime(
-        related="sample_id.received_datetime", store=True
+        related="sample_id.received_datetime",
+        store=True,
+        groups="base.group_user",
     )
     on_time_rate = fields.Float(
-        related="sample_id.on_time_rate", store=True, aggregator="avg"
+        related="sample_id.on_time_rate",
+        store=True,
+        aggregator="avg",
+        groups="base.group_user",
     )
     actual_turnaround_days = fields.Integer(
-        related="sample_id.actual_turnaround_days", store=True, aggregator="avg"
+        related="sample_id.actual_turnaround_days",
+        store=True,
+        aggregator="avg",
+        groups="base.group_user",
     )
     sequence = fields.Integer(default=10)
     product_id = fields.Many2one(
@@ -42,18 +50,21 @@ class LabSampleLine(models.Model):
         store=True,
         readonly=False,
     )
-    currency_id = fields.Many2one(related="sample_id.company_id.currency_id")
+    currency_id = fields.Many2one(
+        related="sample_id.company_id.currency_id", groups="base.group_user"
+    )
     price_unit = fields.Monetary(
         string="Price",
         compute="_compute_price_unit",
         store=True,
         readonly=False,
         help="From the contract's agreed pricelist, else the customer's.",
+        groups="base.group_user",
     )
     is_rejected = fields.Boolean(
         string="Rejected", help="Rejected at contract review: not tested, not billed."
     )
-    rejection_reason = fields.Char()
+    rejection_reason = fields.Char(groups="base.group_user")
 
     @api.depends("product_id")
     def _compute_from_product(self):

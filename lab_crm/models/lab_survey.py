@@ -51,6 +51,7 @@ class LabSurvey(models.Model):
         ],
         required=True,
         default="other",
+        groups="base.group_user",
     )
     campaign_id = fields.Many2one(
         "lab.survey.campaign", index=True, ondelete="cascade", check_company=True
@@ -59,6 +60,7 @@ class LabSurvey(models.Model):
         "lab.sample",
         index="btree_not_null",
         help="The delivered sample this follow-up is about.",
+        groups="base.group_user",
     )
     lead_id = fields.Many2one(
         "crm.lead",
@@ -66,6 +68,7 @@ class LabSurvey(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The won project whose warranty period this follow-up is in.",
+        groups="base.group_user",
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -76,18 +79,28 @@ class LabSurvey(models.Model):
         domain="[('is_company', '=', True)]",
     )
     customer_category = fields.Selection(
-        related="partner_id.customer_category", store=True
+        related="partner_id.customer_category",
+        store=True,
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
-        related="partner_id.user_id", string="Account Manager", store=True
+        related="partner_id.user_id",
+        string="Account Manager",
+        store=True,
+        groups="base.group_user",
     )
     contact_id = fields.Many2one(
         "res.partner", domain="[('parent_id', '=', partner_id)]", tracking=True
     )
-    channel = fields.Selection(SURVEY_CHANNELS, default="email", required=True)
+    channel = fields.Selection(
+        SURVEY_CHANNELS, default="email", required=True, groups="base.group_user"
+    )
     date = fields.Date(default=fields.Date.context_today, required=True)
     interviewer_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, tracking=True
+        "res.users",
+        default=lambda self: self.env.user,
+        tracking=True,
+        groups="base.group_user",
     )
     state = fields.Selection(
         [
@@ -117,6 +130,7 @@ class LabSurvey(models.Model):
         aggregator="avg",
         digits=(3, 2),
         help="Average of the rated dimensions (1 to 5).",
+        groups="base.group_user",
     )
     nps = fields.Selection(
         NPS_VALUES,
@@ -127,12 +141,14 @@ class LabSurvey(models.Model):
         [("promoter", "Promoter"), ("passive", "Passive"), ("detractor", "Detractor")],
         compute="_compute_nps_category",
         store=True,
+        groups="base.group_user",
     )
     comments = fields.Text()
     suggestions = fields.Text()
     is_confirmed = fields.Boolean(
         string="Confirmed by the Customer",
         help="The written record was confirmed by both sides.",
+        groups="base.group_user",
     )
     answered_datetime = fields.Datetime(string="Answered on", readonly=True, copy=False)
 

@@ -10,6 +10,7 @@ class ResCompany(models.Model):
         copy=False,
         help="The lifetime-value models' parameters of the last segmentation run, "
         "where the next run's fits start.",
+        groups="lab_crm.group_lab_crm_manager",
     )
 
     @api.model_create_multi

@@ -93,55 +93,80 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # Profile
-    customer_category = fields.Selection(CUSTOMER_CATEGORIES, tracking=True)
-    ownership_type = fields.Selection(OWNERSHIP_TYPES, tracking=True)
-    enterprise_scale = fields.Selection(ENTERPRISE_SCALES, tracking=True)
+    customer_category = fields.Selection(
+        CUSTOMER_CATEGORIES, tracking=True, groups="base.group_user"
+    )
+    ownership_type = fields.Selection(
+        OWNERSHIP_TYPES, tracking=True, groups="base.group_user"
+    )
+    enterprise_scale = fields.Selection(
+        ENTERPRISE_SCALES, tracking=True, groups="base.group_user"
+    )
     social_credit_code = fields.Char(
         string="Unified Social Credit Code",
         copy=False,
         index="btree_not_null",
         tracking=True,
         help="The 18-character national business registry code (统一社会信用代码).",
+        groups="base.group_user",
     )
-    legal_representative = fields.Char(tracking=True)
+    legal_representative = fields.Char(tracking=True, groups="base.group_user")
     quality_executive_id = fields.Many2one(
         "res.partner",
         string="Executive in Charge of Quality",
         domain="[('parent_id', '=', id), ('is_company', '=', False)]",
         help="The contact of this customer who answers for quality.",
+        groups="base.group_user",
     )
-    main_products = fields.Text()
-    founding_date = fields.Date()
-    operating_status = fields.Selection(OPERATING_STATUSES, default="operating")
-    economic_overview = fields.Text()
-    importance_grade = fields.Selection(IMPORTANCE_GRADES, tracking=True)
+    main_products = fields.Text(groups="base.group_user")
+    founding_date = fields.Date(groups="base.group_user")
+    operating_status = fields.Selection(
+        OPERATING_STATUSES, default="operating", groups="base.group_user"
+    )
+    economic_overview = fields.Text(groups="base.group_user")
+    importance_grade = fields.Selection(
+        IMPORTANCE_GRADES, tracking=True, groups="lab_crm.group_lab_crm_user"
+    )
 
     # Acquisition and account team
-    acquisition_channel = fields.Selection(ACQUISITION_CHANNELS, tracking=True)
+    acquisition_channel = fields.Selection(
+        ACQUISITION_CHANNELS, tracking=True, groups="base.group_user"
+    )
     referrer_id = fields.Many2one(
         "res.partner",
         string="Referred by",
         domain="[('is_company', '=', True), ('id', '!=', id)]",
         help="The existing customer who introduced this one.",
+        groups="base.group_user",
     )
     service_manager_id = fields.Many2one(
         "res.users",
         string="Customer-Service Manager",
         domain="[('share', '=', False)]",
         tracking=True,
+        groups="base.group_user",
     )
     technical_advisor_id = fields.Many2one(
         "res.users",
         domain="[('share', '=', False)]",
         tracking=True,
+        groups="base.group_user",
     )
 
     # Lifecycle
     lifecycle_stage = fields.Selection(
-        LIFECYCLE_STAGES, default="prospect", tracking=True
+        LIFECYCLE_STAGES,
+        default="prospect",
+        tracking=True,
+        # Staff's, not Lab CRM's: every new partner gets the default, whoever
+        # creates it (a user's partner too).
+        groups="base.group_user",
     )
     lifecycle_lost_reason = fields.Selection(
-        LOST_REASONS, string="Lost Reason", tracking=True
+        LOST_REASONS,
+        string="Lost Reason",
+        tracking=True,
+        groups="lab_crm.group_lab_crm_user",
     )
     lost_to_competitor_id = fields.Many2one(
         "lab.competitor",
@@ -149,6 +174,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
         tracking=True,
         help="The competitor that won this lost customer.",
+        groups="lab_crm.group_lab_crm_user",
     )
 
     # Samples
@@ -157,40 +183,63 @@ class ResPartner(models.Model):
         tracking=True,
         help="Testing starts only once the sample's invoice is paid "
         "(a Lab CRM manager may override).",
+        groups="base.group_user",
     )
-    sample_ids = fields.One2many("lab.sample", "partner_id", string="Samples")
-    sample_count = fields.Integer(compute="_compute_sample_figures")
+    sample_ids = fields.One2many(
+        "lab.sample",
+        "partner_id",
+        string="Samples",
+        groups="lab_crm.group_lab_crm_user",
+    )
+    sample_count = fields.Integer(
+        compute="_compute_sample_figures", groups="lab_crm.group_lab_crm_user"
+    )
     sample_count_12m = fields.Integer(
-        string="Samples (12 months)", compute="_compute_sample_figures"
+        string="Samples (12 months)",
+        compute="_compute_sample_figures",
+        groups="lab_crm.group_lab_crm_user",
     )
-    first_sample_date = fields.Date(compute="_compute_sample_figures")
-    last_sample_date = fields.Date(compute="_compute_sample_figures")
+    first_sample_date = fields.Date(
+        compute="_compute_sample_figures", groups="lab_crm.group_lab_crm_user"
+    )
+    last_sample_date = fields.Date(
+        compute="_compute_sample_figures", groups="lab_crm.group_lab_crm_user"
+    )
 
     # Satisfaction
     lab_survey_points = fields.Integer(
         string="Survey Points",
         readonly=True,
         help="Points earned by answering satisfaction surveys.",
+        groups="lab_crm.group_lab_crm_user",
     )
     satisfaction_latest = fields.Float(
         string="Latest Satisfaction",
         compute="_compute_satisfaction_figures",
         digits=(3, 2),
+        groups="lab_crm.group_lab_crm_user",
     )
     satisfaction_12m = fields.Float(
         string="Satisfaction (12 months)",
         compute="_compute_satisfaction_figures",
         digits=(3, 2),
         help="Average overall score of the surveys answered in the last 12 months.",
+        groups="lab_crm.group_lab_crm_user",
     )
 
     # Complaints
-    complaint_count = fields.Integer(compute="_compute_complaint_figures")
+    complaint_count = fields.Integer(
+        compute="_compute_complaint_figures", groups="lab_crm.group_lab_crm_user"
+    )
     complaint_open_count = fields.Integer(
-        string="Open Complaints", compute="_compute_complaint_figures"
+        string="Open Complaints",
+        compute="_compute_complaint_figures",
+        groups="lab_crm.group_lab_crm_user",
     )
     complaint_count_12m = fields.Integer(
-        string="Complaints (12 months)", compute="_compute_complaint_figures"
+        string="Complaints (12 months)",
+        compute="_compute_complaint_figures",
+        groups="lab_crm.group_lab_crm_user",
     )
 
     # Arrears and credit hold (accountants)
@@ -200,12 +249,14 @@ class ResPartner(models.Model):
         copy=False,
         tracking=True,
         help="A manager lifted the credit hold of this customer until this date.",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_user",
     )
     lab_risk_class = fields.Selection(
         [("low", "Low"), ("medium", "Medium"), ("high", "High")],
         string="Payment Risk",
         compute="_compute_lab_risk",
         help="Risk that this post-paid customer pays late, refitted every night.",
+        groups="account.group_account_invoice,lab_crm.group_lab_crm_user",
     )
     lab_payment_probability = fields.Float(
         string="Probability to Pay on Time",
@@ -240,27 +291,55 @@ class ResPartner(models.Model):
         [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")],
         string="Value Tier",
         compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
     )
-    lab_rfm_segment = fields.Char(string="RFM Segment", compute="_compute_lab_segments")
+    lab_rfm_segment = fields.Char(
+        string="RFM Segment",
+        compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
+    )
     lab_probability_alive = fields.Float(
-        string="Probability Active", compute="_compute_lab_segments", digits=(16, 2)
+        string="Probability Active",
+        compute="_compute_lab_segments",
+        digits=(16, 2),
+        groups="lab_crm.group_lab_crm_user",
     )
-    lab_clv = fields.Float(string="Lifetime Value", compute="_compute_lab_segments")
+    lab_clv = fields.Float(
+        string="Lifetime Value",
+        compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
+    )
     lab_loyalty_type = fields.Char(
-        string="Loyalty Type", compute="_compute_lab_segments"
+        string="Loyalty Type",
+        compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
     )
-    lab_churn_level = fields.Char(string="Churn Risk", compute="_compute_lab_segments")
+    lab_churn_level = fields.Char(
+        string="Churn Risk",
+        compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
+    )
     lab_suggested_categories = fields.Char(
-        string="Suggested Services", compute="_compute_lab_segments"
+        string="Suggested Services",
+        compute="_compute_lab_segments",
+        groups="lab_crm.group_lab_crm_user",
     )
 
     # Related records
     qualification_ids = fields.One2many(
-        "lab.qualification", "partner_id", string="Qualifications"
+        "lab.qualification",
+        "partner_id",
+        string="Qualifications",
+        groups="lab_crm.group_lab_crm_user",
     )
-    qualification_count = fields.Integer(compute="_compute_qualification_count")
+    qualification_count = fields.Integer(
+        compute="_compute_qualification_count", groups="lab_crm.group_lab_crm_user"
+    )
     change_ids = fields.One2many(
-        "lab.partner.change", "partner_id", string="Change History"
+        "lab.partner.change",
+        "partner_id",
+        string="Change History",
+        groups="lab_crm.group_lab_crm_user",
     )
     key_person_ids = fields.One2many(
         "lab.key.person",
@@ -452,8 +531,13 @@ class ResPartner(models.Model):
         latest_risk = self.env["lab.customer.risk"]._latest(customers)
         today = fields.Date.context_today(self)
         reasons = {}
+        # Whoever confirms an order is checked, not only Lab CRM users: the hold's
+        # own fields are read as the system, what is said is the user's to know.
+        show_risk_factors = self._has_field_access(
+            self._fields["lab_risk_factors"], "read"
+        )
         for partner in self._origin:
-            customer = partner.commercial_partner_id
+            customer = partner.sudo().commercial_partner_id
             row = arrears.get(customer)
             released = customer.lab_credit_hold_released_until
             if released and released >= today:
@@ -493,6 +577,8 @@ class ResPartner(models.Model):
                         probability=round(100 * risk.probability),
                         factors=risk.factors,
                     )
+                    if show_risk_factors
+                    else self.env._("High risk of late payment.")
                 )
             if found:
                 reasons[partner] = found
@@ -525,7 +611,9 @@ class ResPartner(models.Model):
 
     @api.constrains("social_credit_code", "is_company", "active", "company_id")
     def _check_social_credit_code(self):
-        partners = self.filtered(lambda p: p.social_credit_code)
+        # Constraints run for whoever saves (a default is saved too): the code is
+        # staff's, and a partner may be created by a portal sign-up.
+        partners = self.sudo().filtered(lambda p: p.social_credit_code)
         for partner in partners:
             if not uscc.is_valid(partner.social_credit_code):
                 raise ValidationError(
@@ -596,7 +684,8 @@ class ResPartner(models.Model):
 
     @api.constrains("lifecycle_stage", "lifecycle_lost_reason")
     def _check_lifecycle_lost_reason(self):
-        for partner in self:
+        # Every new partner has a stage (its default), whoever creates it.
+        for partner in self.sudo():
             if partner.lifecycle_stage == "lost" and not partner.lifecycle_lost_reason:
                 raise ValidationError(
                     self.env._("Give the reason why %s was lost.", partner.display_name)
@@ -642,6 +731,12 @@ class ResPartner(models.Model):
         )
         before = {partner.id: Change._snapshot(partner) for partner in watched}
         result = super().write(vals)
+        if "lifecycle_stage" in vals and vals["lifecycle_stage"] != "lost":
+            # A customer back from lost keeps no lost reason. The reason is Lab
+            # CRM's, the stage staff's: cleared as the system for whoever moves it.
+            self.sudo().filtered(
+                lambda p: p.lifecycle_lost_reason or p.lost_to_competitor_id
+            ).write({"lifecycle_lost_reason": False, "lost_to_competitor_id": False})
         if watched:
             Change._record_changes(watched, before)
         return result
@@ -650,9 +745,6 @@ class ResPartner(models.Model):
     def _normalize_lab_vals(self, vals):
         if vals.get("social_credit_code"):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
-        if "lifecycle_stage" in vals and vals["lifecycle_stage"] != "lost":
-            vals.setdefault("lifecycle_lost_reason", False)
-            vals.setdefault("lost_to_competitor_id", False)
 
     def action_view_samples(self):
         self.ensure_one()

@@ -16,6 +16,7 @@ class SaleOrder(models.Model):
         domain="[('partner_id', 'parent_of', partner_id), ('state', '=', 'active')]",
         help="The customer's service contract whose prices and included services "
         "the order uses.",
+        groups="base.group_user",
     )
 
     @api.depends("partner_id", "date_order", "company_id")

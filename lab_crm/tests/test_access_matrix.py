@@ -77,8 +77,9 @@ class _Undo(Exception):
     """Raised to roll back a try that succeeded."""
 
 
-@tagged("post_install", "-at_install")
-class TestAccessMatrix(LabSampleCommon):
+class AccessMatrixCommon(LabSampleCommon):
+    """The roles of ``ROLES`` and one record of customer A per model."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -329,6 +330,9 @@ class TestAccessMatrix(LabSampleCommon):
         }
         return records, create_vals, write_vals
 
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessMatrixCommon):
     def _allowed(self, operation):
         """True when ``operation`` ran, False when it raised AccessError; what it
         did is rolled back either way."""

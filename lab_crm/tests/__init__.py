@@ -25,3 +25,4 @@ from . import test_market
 from . import test_tour_backoffice
 from . import test_staff_kpi
 from . import test_demo_data
+from . import test_portal_paths

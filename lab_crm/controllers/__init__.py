@@ -1,2 +1,3 @@
 from . import portal
 from . import survey
+from . import sale_portal

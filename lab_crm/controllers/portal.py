@@ -547,16 +547,26 @@ class LabCustomerPortal(CustomerPortal):
     # Surveys
 
     def _lab_pending_surveys_domain(self):
-        """Surveys sent to the customer, not answered, whose link is still valid."""
-        return self._lab_customer_domain() & Domain(
-            [
-                ("state", "=", "sent"),
-                (
-                    "token_expiry_date",
-                    ">=",
-                    fields.Date.context_today(request.env.user),
-                ),
-            ]
+        """Surveys sent to the user, not answered, whose link is still valid. A
+        link is personal: it is the contact's it was sent to (the company's when
+        sent to the company itself), not every contact's of the customer."""
+        partner = request.env.user.partner_id
+        sent_to_user = Domain("contact_id", "=", partner.id) | Domain(
+            [("contact_id", "=", False), ("partner_id", "=", partner.id)]
+        )
+        return (
+            self._lab_customer_domain()
+            & sent_to_user
+            & Domain(
+                [
+                    ("state", "=", "sent"),
+                    (
+                        "token_expiry_date",
+                        ">=",
+                        fields.Date.context_today(request.env.user),
+                    ),
+                ]
+            )
         )
 
     @http.route(["/my/surveys"], type="http", auth="user", website=True, readonly=True)

@@ -7,6 +7,7 @@ from . import lab_competitor
 from . import lab_complaint
 from . import crm_lead
 from . import crm_stage
+from . import ir_attachment
 from . import lab_customer_risk
 from . import lab_key_person
 from . import lab_partner_change
@@ -27,4 +28,5 @@ from . import res_config_settings
 from . import res_partner
 from . import sale_order
 from . import sale_order_line
+from . import payment_transaction
 from . import lab_demo

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 COMPLAINT_STATES = [
+    ("review", "To Review"),
     ("new", "New"),
     ("investigating", "Investigating"),
     ("action", "Action"),
@@ -13,11 +14,15 @@ COMPLAINT_STATES = [
     ("rejected", "Rejected"),
 ]
 OPEN_STATES = ("new", "investigating", "action", "awaiting_customer")
+# An e-mail from an unknown sender waits here, with no customer, for staff to
+# assign it (or reject it): not a complaint of anyone yet, counted nowhere.
+REVIEW_STATE = "review"
 
 # The moves a complaint may make; anything else is refused. A closed complaint
 # stays closed (the customer's next grievance is a new complaint); a rejected one
 # may be reopened.
 ALLOWED_MOVES = {
+    "review": {"new", "rejected"},
     "new": {"investigating", "rejected"},
     "investigating": {"action", "rejected"},
     "action": {"awaiting_customer", "closed", "investigating"},
@@ -233,6 +238,17 @@ class LabComplaint(models.Model):
         tracking=True,
         groups="base.group_user",
     )
+    # No customer while an e-mail of an unknown sender is reviewed
+    # (_check_partner_id): required in every other state. No groups: the field
+    # keeps those of lab.customer.document.
+    partner_id = fields.Many2one(required=False)
+    email_from = fields.Char(
+        string="Sender's E-mail",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="The address of the e-mail this complaint came from.",
+    )
 
     _name_company_uniq = models.Constraint(
         "UNIQUE (company_id, name)",
@@ -334,6 +350,20 @@ class LabComplaint(models.Model):
                     )
                 )
 
+    @api.constrains("partner_id", "state")
+    def _check_partner_id(self):
+        for complaint in self:
+            if not complaint.partner_id and complaint.state not in (
+                REVIEW_STATE,
+                "rejected",
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Give the customer of complaint %(name)s.",
+                        name=complaint.name,
+                    )
+                )
+
     def _lab_reference_sequence(self, company):
         return company._lab_complaint_sequence()
 
@@ -343,7 +373,9 @@ class LabComplaint(models.Model):
             if vals.get("state") == "closed":
                 vals.setdefault("close_date", fields.Date.context_today(self))
         complaints = super().create(vals_list)
-        for complaint in complaints.filtered(lambda c: c.state != "new"):
+        for complaint in complaints.filtered(
+            lambda c: c.state not in ("new", REVIEW_STATE)
+        ):
             # Created directly in a later state (imports): what that state needs
             # must be there.
             complaint._check_requirements(complaint.state)
@@ -439,32 +471,46 @@ class LabComplaint(models.Model):
     def message_new(self, msg_dict, custom_values=None):
         """A complaint from an e-mail to the complaints alias.
 
-        The sender is the contact and its company the customer. An unknown sender
-        becomes a new contact (Odoo's usual find-or-create by e-mail), so that no
-        e-mail is lost for want of a customer: the customer field is required, and
-        the complaint handler can still move it to the right company afterwards.
+        A known sender (an existing contact) is the contact and its company the
+        customer. An unknown sender creates no contact and no complaint against
+        anyone: the complaint waits "To Review", with no customer and the
+        sender's address, for staff to assign it to the right customer (or
+        reject it). Anyone may write to the alias, with any sender address.
         """
-        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not author and msg_dict.get("email_from"):
-            author = self._partner_find_from_emails_single(
-                [msg_dict["email_from"]], no_create=False
-            )[:1]
-            # The incoming message is then posted in the sender's name.
-            msg_dict["author_id"] = author.id
+        author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
+        summary = msg_dict.get("subject") or self.env._("(no subject)")
+        if not author:
+            values = {
+                "name": self.env._("New"),
+                "summary": summary,
+                "description": msg_dict.get("body"),
+                "channel": "email",
+                "state": REVIEW_STATE,
+                "partner_id": False,
+                "email_from": msg_dict.get("email_from"),
+                "company_id": self.env.company.id,
+                **(custom_values or {}),
+            }
+            return super().message_new(msg_dict, custom_values=values)
         customer = author.commercial_partner_id
         values = {
             "name": self.env._("New"),
-            "summary": msg_dict.get("subject") or self.env._("(no subject)"),
+            "summary": summary,
             "description": msg_dict.get("body"),
             "channel": "email",
             "partner_id": customer.id,
             "contact_id": author.id if author != customer else False,
+            "email_from": msg_dict.get("email_from"),
             "company_id": customer.company_id.id or self.env.company.id,
             **(custom_values or {}),
         }
         return super().message_new(msg_dict, custom_values=values)
 
     # Actions
+
+    def action_accept_review(self):
+        """The reviewed e-mail is a complaint of the customer now given."""
+        self.write({"state": "new"})
 
     def action_investigate(self):
         self.write({"state": "investigating"})

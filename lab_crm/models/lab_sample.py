@@ -123,6 +123,7 @@ class LabSample(models.Model):
     report_file = fields.Binary(
         attachment=True,
         copy=False,
+        groups="base.group_user",  # the customer downloads it once delivered (/my)
         help="The report (PDF) the customer downloads from the portal once the "
         "sample is delivered.",
     )

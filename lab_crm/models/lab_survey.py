@@ -155,7 +155,7 @@ class LabSurvey(models.Model):
     # The customer's personal link (no login needed).
     access_token = fields.Char(copy=False, readonly=True, groups="base.group_user")
     token_expiry_date = fields.Date(copy=False, readonly=True)
-    answer_url = fields.Char(compute="_compute_answer_url")
+    answer_url = fields.Char(compute="_compute_answer_url", groups="base.group_user")
 
     _campaign_partner_uniq = models.Constraint(
         "UNIQUE (campaign_id, partner_id)",

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import plaintext2html
 
 
 class SaleOrder(models.Model):
@@ -63,6 +64,35 @@ class SaleOrder(models.Model):
                 self.env._("confirming %(order)s", order=order.name)
             )
         return super().action_confirm()
+
+    def _lab_hold_online_confirmation(self):
+        """Whether the customer of the order is on credit hold, so that the order
+        may not be confirmed online (signature, payment). Its account manager
+        (the order's salesperson, else the customer's) then gets an activity with
+        the reason, one while it is open; the customer is told nothing of it."""
+        self.ensure_one()
+        order = self.sudo()
+        user = order.user_id or order.partner_id.commercial_partner_id.user_id
+        partner = order.partner_id.with_context(lang=user.lang or self.env.lang)
+        reasons = partner._lab_credit_hold_reasons().get(partner)
+        if not reasons:
+            return False
+        activity_type = self.env.ref("lab_crm.mail_activity_type_order_credit_hold")
+        if user and not order.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type and a.user_id == user
+        ):
+            order = order.with_context(lang=user.lang or self.env.lang)
+            order.with_context(mail_activity_quick_update=True).activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=order.env._(
+                    "%(order)s was accepted online but not confirmed: the customer "
+                    "is on credit hold",
+                    order=order.name,
+                ),
+                note=plaintext2html("\n".join(reasons)),
+                user_id=user.id,
+            )
+        return True
 
     def _lab_applicable_contract(self):
         """The order's contract if it applies on the order date."""

@@ -25,3 +25,5 @@ from . import test_market
 from . import test_tour_backoffice
 from . import test_staff_kpi
 from . import test_demo_data
+from . import test_portal_paths
+from . import test_routes

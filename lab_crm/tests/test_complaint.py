@@ -449,22 +449,76 @@ class TestComplaintByEmail(LabComplaintCommon):
             complaint,
         )
 
-    def test_email_of_an_unknown_sender_creates_the_sender_as_customer(self):
+    def test_email_of_an_unknown_sender_waits_for_review(self):
+        """No contact is created and no customer given: the complaint waits "To
+        Review" with the sender's address, for staff to assign it."""
+        partners_before = self.env["res.partner"].search_count([])
         complaint = self._receive(
             "Wang Fang <wang.fang@newcomer.example.com>",
             "Nobody answers the phone",
             "I called five times about my sample.",
         )
         self.assertTrue(complaint)
-        customer = complaint.partner_id
-        self.assertEqual(customer.email, "wang.fang@newcomer.example.com")
-        self.assertEqual(customer.name, "Wang Fang")
+        self.assertEqual(self.env["res.partner"].search_count([]), partners_before)
+        self.assertFalse(complaint.partner_id)
         self.assertFalse(complaint.contact_id)
+        self.assertFalse(complaint.user_id)
+        self.assertEqual(complaint.state, "review")
+        self.assertEqual(
+            complaint.email_from, '"Wang Fang" <wang.fang@newcomer.example.com>'
+        )
         self.assertEqual(complaint.channel, "email")
+        self.assertFalse(complaint.is_overdue)
         incoming = complaint.message_ids.filtered(
             lambda message: "five times" in message.body
         )
-        self.assertEqual(incoming.author_id, customer)
+        self.assertFalse(incoming.author_id)
+        self.assertEqual(incoming.email_from, complaint.email_from)
+        # Nobody outside hears of it: no follower, no e-mail queued.
+        self.assertFalse(complaint.message_partner_ids)
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "lab.complaint"), ("res_id", "=", complaint.id)]
+            )
+        )
+        # Counted nowhere: not open, not a complaint of any customer.
+        self.assertNotIn(
+            complaint, self.env["lab.complaint"].search([("is_overdue", "=", True)])
+        )
+        self.assertEqual(self.customer.complaint_count_12m, 0)
+        # Only who sees every customer finds it; a team user does not.
+        self.assertFalse(
+            self.env["lab.complaint"]
+            .with_user(self.lab_user)
+            .search([("id", "=", complaint.id)])
+        )
+        self.assertEqual(
+            self.env["lab.complaint"]
+            .with_user(self.lab_billing)
+            .search([("state", "=", "review")]),
+            complaint,
+        )
+
+    def test_reviewed_email_is_assigned_then_handled(self):
+        complaint = self._receive(
+            "someone@newcomer.example.com", "Late report", "Still waiting."
+        )
+        # Accepted only once it has a customer.
+        with self.assertRaises(ValidationError):
+            complaint.with_user(self.lab_billing).action_accept_review()
+        complaint.with_user(self.lab_billing).write({"partner_id": self.customer.id})
+        complaint.with_user(self.lab_billing).action_accept_review()
+        self.assertEqual(complaint.state, "new")
+        self.assertEqual(complaint.user_id, self.lab_user)
+        # A complaint not in review always has its customer.
+        with self.assertRaises(ValidationError):
+            complaint.partner_id = False
+
+    def test_reviewed_email_may_be_rejected(self):
+        complaint = self._receive("spam@unknown.example.com", "Offer", "Buy now.")
+        complaint.write({"state": "rejected", "rejection_reason": "Not a complaint"})
+        self.assertEqual(complaint.state, "rejected")
+        self.assertFalse(complaint.partner_id)
 
 
 @tagged("post_install", "-at_install")

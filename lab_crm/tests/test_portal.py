@@ -103,8 +103,13 @@ class TestPortal(HttpCase):
         )
 
         Survey = cls.env["lab.survey"]
-        cls.survey_a = Survey.create({"partner_id": cls.customer_a.id})
-        expired_a = Survey.create({"partner_id": cls.customer_a.id})
+        # Sent to portal A's contact: a survey link is personal.
+        cls.survey_a = Survey.create(
+            {"partner_id": cls.customer_a.id, "contact_id": cls.contact_a.id}
+        )
+        expired_a = Survey.create(
+            {"partner_id": cls.customer_a.id, "contact_id": cls.contact_a.id}
+        )
         Survey.create({"partner_id": cls.customer_a.id})  # planned, not sent
         survey_b = Survey.create({"partner_id": cls.customer_b.id})
         (cls.survey_a | expired_a | survey_b).action_send()

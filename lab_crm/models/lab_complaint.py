@@ -302,7 +302,9 @@ class LabComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"]
         for vals in vals_list:
+            self._lab_check_responsible(vals, Partner.browse(vals.get("partner_id")))
             if vals.get("state") == "closed":
                 vals.setdefault("close_date", fields.Date.context_today(self))
         complaints = super().create(vals_list)
@@ -313,6 +315,14 @@ class LabComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self.check_access("write")  # before the workflow's own refusals
+        if vals.get("user_id"):
+            for complaint in self:
+                self._lab_check_responsible(
+                    vals,
+                    self.env["res.partner"].browse(vals.get("partner_id"))
+                    or complaint.partner_id,
+                )
         if "state" in vals:
             for complaint in self:
                 complaint._check_move(complaint.state, vals["state"], vals)
@@ -407,6 +417,7 @@ class LabComplaint(models.Model):
         e-mail is lost for want of a customer: the customer field is required, and
         the complaint handler can still move it to the right company afterwards.
         """
+        self.check_access("create")
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
         if not author and msg_dict.get("email_from"):
             author = self._partner_find_from_emails_single(
@@ -430,27 +441,35 @@ class LabComplaint(models.Model):
     # Actions
 
     def action_investigate(self):
+        self.check_access("write")
         self.write({"state": "investigating"})
 
     def action_take_action(self):
+        self.check_access("write")
         self.write({"state": "action"})
 
     def action_await_customer(self):
+        self.check_access("write")
         self.write({"state": "awaiting_customer"})
 
     def action_close(self):
+        self.check_access("write")
         self.write({"state": "closed"})
 
     def action_reject(self):
+        self.check_access("write")
         self.write({"state": "rejected"})
 
     def action_back_to_investigation(self):
+        self.check_access("write")
         self.write({"state": "investigating"})
 
     def action_back_to_action(self):
+        self.check_access("write")
         self.write({"state": "action"})
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "new"})
 
     def action_create_credit_note(self):
@@ -463,6 +482,8 @@ class LabComplaint(models.Model):
         for the accountant to adjust in the draft). Without one, the whole
         invoice is credited.
         """
+        self._lab_check_groups("account.group_account_invoice")
+        self.check_access("write")
         self.ensure_one()
         invoice = self.invoice_id
         if self.credit_note_id:
@@ -520,6 +541,7 @@ class LabComplaint(models.Model):
         return action
 
     def action_view_credit_note(self):
+        self.check_access("write")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

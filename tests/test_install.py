@@ -298,3 +298,87 @@ def test_install_with_demo_data(odoo, new_db, record_property):
             )
         }
         assert found == set(names), f"{model} demo records missing"
+
+
+SECURITY_FILES = (
+    "security/lab_crm_security.xml",
+    "security/lab_crm_portal_security.xml",
+)
+
+
+def file_rule_domains():
+    """xmlid (without module): domain_force of each record rule in lab_crm's
+    security files, whitespace normalised."""
+    domains = {}
+    for path in SECURITY_FILES:
+        for node in ET.parse(ADDON_DIR / path).getroot().iter("record"):
+            if node.get("model") != "ir.rule":
+                continue
+            domain = node.find("field[@name='domain_force']")
+            domains[node.get("id")] = " ".join(domain.text.split())
+    return domains
+
+
+def test_upgrade_rewrites_the_record_rules(odoo, new_db):
+    """A database of the previous version (its rules installed as noupdate, one
+    of them since edited) gets each rule's domain from the files on upgrade:
+    corrected rules reach existing databases."""
+    expected = file_rule_domains()
+    assert {"lab_sample_rule_lab_team", "lab_survey_rule_portal"} <= set(expected)
+    db = new_db("rules")
+    odoo.copy_db(os.environ["LAB_CRM_BASE_DB"], db)
+    odoo.odoo("-d", db, "-i", MODULE, "--stop-after-init").assert_clean(
+        "installing lab_crm"
+    )
+
+    # As version 19.0.1.2.0 left it: its rules were noupdate. Two are tampered
+    # with, one of each file.
+    odoo.query(
+        db,
+        "UPDATE ir_module_module SET latest_version = %s WHERE name = %s RETURNING id",
+        ["19.0.1.2.0", MODULE],
+    )
+    odoo.query(
+        db,
+        "UPDATE ir_model_data SET noupdate = TRUE"
+        " WHERE module = %s AND model = 'ir.rule' RETURNING id",
+        [MODULE],
+    )
+    tampered = odoo.query(
+        db,
+        "UPDATE ir_rule SET domain_force = %s WHERE id IN ("
+        "  SELECT res_id FROM ir_model_data"
+        "   WHERE module = %s AND model = 'ir.rule' AND name = ANY(%s))"
+        " RETURNING id",
+        [
+            "[(1, '=', 1)]",
+            MODULE,
+            ["lab_sample_rule_lab_team", "lab_survey_rule_portal"],
+        ],
+    )
+    assert len(tampered) == 2
+
+    odoo.odoo("-d", db, "-u", MODULE, "--stop-after-init").assert_clean(
+        "upgrading lab_crm"
+    )
+    [(version,)] = odoo.query(
+        db, "SELECT latest_version FROM ir_module_module WHERE name = %s", [MODULE]
+    )
+    assert version == manifest()["version"]
+    found = {
+        name: " ".join(domain.split())
+        for name, domain in odoo.query(
+            db,
+            "SELECT d.name, r.domain_force FROM ir_model_data d"
+            " JOIN ir_rule r ON r.id = d.res_id"
+            " WHERE d.module = %s AND d.model = 'ir.rule'",
+            [MODULE],
+        )
+    }
+    assert found == expected
+    assert not odoo.query(
+        db,
+        "SELECT name FROM ir_model_data"
+        " WHERE module = %s AND model = 'ir.rule' AND noupdate",
+        [MODULE],
+    ), "rules left noupdate: the next upgrade would not rewrite them"

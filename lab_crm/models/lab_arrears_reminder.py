@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 REMINDER_STATES = [
     ("draft", "Draft"),
@@ -117,6 +117,23 @@ class LabArrearsReminder(models.Model):
             reminder.max_days_overdue = oldest.days_overdue
             reminder.oldest_move_id = oldest.move_id
 
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact_id(self):
+        """The reminder goes to one of the customer's own contacts, and states
+        the customer's own invoices."""
+        for reminder in self:
+            customer = reminder.partner_id.commercial_partner_id
+            contact = reminder.contact_id
+            if contact and contact.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "%(contact)s is not a contact of %(customer)s.",
+                        contact=contact.display_name,
+                        customer=customer.display_name,
+                    )
+                )
+        self.line_ids._check_move_id()
+
     def _mail_get_partner_fields(self, introspect_fields=False):
         return ["contact_id"]
 
@@ -137,6 +154,7 @@ class LabArrearsReminder(models.Model):
     def action_propose_reminders(self):
         """Propose the reminders of the current company and say how many (a list
         button shown with or without a selection, which it ignores)."""
+        self.check_access("create")
         reminders = self._propose_reminders()
         if reminders:
             message = self.env._(
@@ -161,6 +179,7 @@ class LabArrearsReminder(models.Model):
     def action_send(self):
         """E-mail the reminders with their level's template (queued, not sent
         here), mark them sent and log them on the customers."""
+        self.check_access("write")
         if any(reminder.state != "draft" for reminder in self):
             raise UserError(self.env._("Only draft reminders can be sent."))
         no_email = self.filtered(lambda reminder: not reminder.contact_id.email)
@@ -204,11 +223,13 @@ class LabArrearsReminder(models.Model):
         return True
 
     def action_cancel(self):
+        self.check_access("write")
         if any(reminder.state != "draft" for reminder in self):
             raise UserError(self.env._("Only draft reminders can be cancelled."))
         self.state = "cancelled"
 
     def action_draft(self):
+        self.check_access("write")
         if any(reminder.state != "cancelled" for reminder in self):
             raise UserError(
                 self.env._("Only cancelled reminders can be set back to draft.")

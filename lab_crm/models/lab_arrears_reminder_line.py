@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class LabArrearsReminderLine(models.Model):
@@ -23,3 +24,17 @@ class LabArrearsReminderLine(models.Model):
     days_overdue = fields.Integer(readonly=True)
     currency_id = fields.Many2one(related="reminder_id.currency_id")
     amount_residual = fields.Monetary(string="Open Amount", readonly=True)
+
+    @api.constrains("move_id", "reminder_id")
+    def _check_move_id(self):
+        """A reminder states only its customer's invoices."""
+        for line in self:
+            customer = line.reminder_id.partner_id.commercial_partner_id
+            if line.move_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is not one of %(customer)s.",
+                        invoice=line.move_id.name,
+                        customer=customer.display_name,
+                    )
+                )

@@ -48,6 +48,7 @@ class LabCompetitor(models.Model):
             competitor.lost_customer_count = counts.get(competitor, 0)
 
     def action_view_lost_customers(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.res_partner_action_lab_customer"

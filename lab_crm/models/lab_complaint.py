@@ -369,7 +369,9 @@ class LabComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"]
         for vals in vals_list:
+            self._lab_check_responsible(vals, Partner.browse(vals.get("partner_id")))
             if vals.get("state") == "closed":
                 vals.setdefault("close_date", fields.Date.context_today(self))
         complaints = super().create(vals_list)
@@ -382,6 +384,14 @@ class LabComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self.check_access("write")  # before the workflow's own refusals
+        if vals.get("user_id"):
+            for complaint in self:
+                self._lab_check_responsible(
+                    vals,
+                    self.env["res.partner"].browse(vals.get("partner_id"))
+                    or complaint.partner_id,
+                )
         if "state" in vals:
             for complaint in self:
                 complaint._check_move(complaint.state, vals["state"], vals)
@@ -477,6 +487,7 @@ class LabComplaint(models.Model):
         sender's address, for staff to assign it to the right customer (or
         reject it). Anyone may write to the alias, with any sender address.
         """
+        self.check_access("create")
         author = self.env["res.partner"].browse(msg_dict.get("author_id")).exists()
         summary = msg_dict.get("subject") or self.env._("(no subject)")
         if not author:
@@ -510,30 +521,39 @@ class LabComplaint(models.Model):
 
     def action_accept_review(self):
         """The reviewed e-mail is a complaint of the customer now given."""
+        self.check_access("write")
         self.write({"state": "new"})
 
     def action_investigate(self):
+        self.check_access("write")
         self.write({"state": "investigating"})
 
     def action_take_action(self):
+        self.check_access("write")
         self.write({"state": "action"})
 
     def action_await_customer(self):
+        self.check_access("write")
         self.write({"state": "awaiting_customer"})
 
     def action_close(self):
+        self.check_access("write")
         self.write({"state": "closed"})
 
     def action_reject(self):
+        self.check_access("write")
         self.write({"state": "rejected"})
 
     def action_back_to_investigation(self):
+        self.check_access("write")
         self.write({"state": "investigating"})
 
     def action_back_to_action(self):
+        self.check_access("write")
         self.write({"state": "action"})
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "new"})
 
     def action_create_credit_note(self):
@@ -546,6 +566,8 @@ class LabComplaint(models.Model):
         for the accountant to adjust in the draft). Without one, the whole
         invoice is credited.
         """
+        self._lab_check_groups("account.group_account_invoice")
+        self.check_access("write")
         self.ensure_one()
         invoice = self.invoice_id
         if self.credit_note_id:
@@ -603,6 +625,7 @@ class LabComplaint(models.Model):
         return action
 
     def action_view_credit_note(self):
+        self.check_access("write")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -33,6 +33,8 @@ INITIAL_STATES = ("requested", "received")
 # service quality): a request that reception has not accepted yet, or a cancelled
 # sample.
 UNCOUNTED_STATES = ("requested", "cancelled")
+# What only a Lab CRM manager sets: testing may start before payment.
+PREPAID_OVERRIDE = {"prepaid_override_user_id", "prepaid_override_reason"}
 
 
 class LabSample(models.Model):
@@ -419,6 +421,8 @@ class LabSample(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get(fname) for vals in vals_list for fname in PREPAID_OVERRIDE):
+            self._lab_check_prepaid_override()
         samples = super().create(vals_list)
         for sample in samples.filtered(lambda s: s.state not in INITIAL_STATES):
             # Created directly in a later state (imports): the same rules apply.
@@ -426,21 +430,24 @@ class LabSample(models.Model):
         return samples
 
     def write(self, vals):
-        overriding = {"prepaid_override_user_id", "prepaid_override_reason"} & set(vals)
-        if (
-            overriding
-            and not self.env.su
-            and not self.env.user.has_group("lab_crm.group_lab_crm_manager")
+        self.check_access("write")  # before the workflow's own refusals
+        if PREPAID_OVERRIDE & set(vals):
+            self._lab_check_prepaid_override()
+        if "state" in vals:
+            for sample in self:
+                sample._check_move(sample.state, vals["state"], vals)
+        return super().write(vals)
+
+    @api.model
+    def _lab_check_prepaid_override(self):
+        if not self.env.su and not self.env.user.has_group(
+            "lab_crm.group_lab_crm_manager"
         ):
             raise AccessError(
                 self.env._(
                     "Only a Lab CRM manager may let testing start before payment."
                 )
             )
-        if "state" in vals:
-            for sample in self:
-                sample._check_move(sample.state, vals["state"], vals)
-        return super().write(vals)
 
     def _check_move(self, old, new, vals=None):
         """Refuse a move that the workflow does not allow, with the reason."""
@@ -524,6 +531,7 @@ class LabSample(models.Model):
     def action_accept(self):
         """Reception accepts samples requested online: they are received now, by
         the current user, and their turnaround starts."""
+        self.check_access("write")
         not_requested = self.filtered(lambda s: s.state != "requested")
         if not_requested:
             raise UserError(
@@ -541,10 +549,12 @@ class LabSample(models.Model):
         )
 
     def action_start_review(self):
+        self.check_access("write")
         self.write({"state": "review"})
 
     def action_approve_review(self):
         """Contract review passed: the sale order is the contract."""
+        self.check_access("write")
         for sample in self:
             if sample.state != "review":
                 sample._check_move(sample.state, "testing")
@@ -558,6 +568,7 @@ class LabSample(models.Model):
             sample.write({"state": "testing"})
 
     def action_back_to_received(self):
+        self.check_access("write")
         # A refused online request taken back was never received: it is
         # received now, like an accepted one, and its turnaround starts now.
         never_received = self.filtered(lambda sample: not sample.received_by_id)
@@ -571,6 +582,7 @@ class LabSample(models.Model):
         )
 
     def action_report(self):
+        self.check_access("write")
         for sample in self:
             sample.write(
                 {
@@ -582,19 +594,23 @@ class LabSample(models.Model):
         self._send_report_ready()
 
     def action_deliver(self):
+        self.check_access("write")
         self.write(
             {"state": "delivered", "delivered_date": fields.Date.context_today(self)}
         )
 
     def action_cancel(self):
+        self.check_access("write")
         self.write({"state": "cancelled"})
 
     def action_create_sale_order(self):
+        self.check_access("write")
         self.ensure_one()
         self._ensure_sale_order()
         return self.action_view_sale_order()
 
     def action_view_sale_order(self):
+        self.check_access("write")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -604,6 +620,8 @@ class LabSample(models.Model):
         }
 
     def action_override_prepaid(self):
+        self._lab_check_groups("lab_crm.group_lab_crm_manager")
+        self.check_access("write")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

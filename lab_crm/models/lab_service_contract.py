@@ -234,6 +234,7 @@ class LabServiceContract(models.Model):
     # Actions
 
     def action_activate(self):
+        self.check_access("write")
         for contract in self:
             if contract.state != "draft":
                 raise UserError(
@@ -245,10 +246,12 @@ class LabServiceContract(models.Model):
         self.write({"state": "active"})
 
     def action_cancel(self):
+        self.check_access("write")
         self.write({"state": "cancelled"})
 
     def action_renew(self):
         """A draft contract for the next period, on the same terms."""
+        self.check_access("write")
         self.ensure_one()
         length = self.date_end - self.date_start
         renewal = self.copy(
@@ -270,6 +273,7 @@ class LabServiceContract(models.Model):
         }
 
     def action_view_samples(self):
+        self.check_access("write")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_sample_action"
@@ -282,6 +286,7 @@ class LabServiceContract(models.Model):
         return action
 
     def action_view_sale_orders(self):
+        self.check_access("write")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action["domain"] = [("service_contract_id", "=", self.id)]

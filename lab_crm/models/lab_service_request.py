@@ -237,6 +237,9 @@ class LabServiceRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        for vals in vals_list:
+            self._lab_check_responsible(vals, Partner.browse(vals.get("partner_id")))
         requests = super().create(vals_list)
         for request in requests.filtered(lambda r: r.state != "new"):
             # Created directly in a later state (imports): the times it implies.
@@ -244,6 +247,14 @@ class LabServiceRequest(models.Model):
         return requests
 
     def write(self, vals):
+        self.check_access("write")  # before the workflow's own refusals
+        if vals.get("user_id"):
+            for request in self:
+                self._lab_check_responsible(
+                    vals,
+                    self.env["res.partner"].browse(vals.get("partner_id"))
+                    or request.partner_id,
+                )
         if "state" not in vals:
             return super().write(vals)
         for request in self:
@@ -288,19 +299,24 @@ class LabServiceRequest(models.Model):
     # Actions
 
     def action_start(self):
+        self.check_access("write")
         self.write({"state": "in_progress"})
 
     def action_answer(self):
+        self.check_access("write")
         self.write({"state": "answered"})
 
     def action_close(self):
+        self.check_access("write")
         self.write({"state": "closed"})
 
     def action_reopen(self):
+        self.check_access("write")
         self.write({"state": "in_progress"})
 
     def action_create_sample(self):
         """The customer submits a sample for the request (e.g. a re-test)."""
+        self.check_access("write")
         self.ensure_one()
         if not self.sample_id:
             sample = self.env["lab.sample"].create(
@@ -317,6 +333,7 @@ class LabServiceRequest(models.Model):
 
     def action_create_sale_order(self):
         """A quotation for the request (quotation, training, consulting...)."""
+        self.check_access("write")
         self.ensure_one()
         if not self.sale_order_id:
             # The person handling the request is the salesperson of the quotation
@@ -334,6 +351,7 @@ class LabServiceRequest(models.Model):
 
     def action_create_complaint(self):
         """The request turns out to be a grievance: it becomes a complaint."""
+        self.check_access("write")
         self.ensure_one()
         if not self.complaint_id:
             complaint = self.env["lab.complaint"].create(
@@ -351,14 +369,17 @@ class LabServiceRequest(models.Model):
         return self._open(self.complaint_id)
 
     def action_view_sample(self):
+        self.check_access("write")
         self.ensure_one()
         return self._open(self.sample_id)
 
     def action_view_sale_order(self):
+        self.check_access("write")
         self.ensure_one()
         return self._open(self.sale_order_id)
 
     def action_view_complaint(self):
+        self.check_access("write")
         self.ensure_one()
         return self._open(self.complaint_id)
 

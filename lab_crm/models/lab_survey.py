@@ -227,6 +227,7 @@ class LabSurvey(models.Model):
 
     def action_send(self):
         """Give each survey a personal link and e-mail it to the customer (queued)."""
+        self.check_access("write")
         template = self.env.ref("lab_crm.mail_template_survey_invitation")
         validity = int(
             self.env["ir.config_parameter"]
@@ -260,10 +261,12 @@ class LabSurvey(models.Model):
 
     def action_mark_answered(self):
         """Answers taken by the interviewer (visit, phone, letter...)."""
+        self.check_access("write")
         for survey in self:
             survey._record_answer({})
 
     def action_analyse(self):
+        self.check_access("write")
         self.filtered(lambda s: s.state == "answered").write({"state": "analysed"})
 
     # Business methods

@@ -53,6 +53,7 @@ class LabSurveyCampaign(models.Model):
 
     def action_generate_surveys(self):
         """One survey for each targeted customer that has none in this campaign yet."""
+        self.check_access("write")
         self.ensure_one()
         customers = self._target_customers() - self.survey_ids.partner_id
         self.env["lab.survey"].create(
@@ -73,6 +74,7 @@ class LabSurveyCampaign(models.Model):
         return len(customers)
 
     def action_view_surveys(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_survey_action"
@@ -82,6 +84,7 @@ class LabSurveyCampaign(models.Model):
         return action
 
     def action_send_surveys(self):
+        self.check_access("write")
         self.ensure_one()
         self.survey_ids.filtered(lambda s: s.state == "planned").action_send()
 
@@ -89,7 +92,8 @@ class LabSurveyCampaign(models.Model):
 
     def _analysis(self):
         """Averages of the answered surveys: per dimension, per customer category
-        and per account manager, and the weakest dimensions. Three queries."""
+        and per account manager, and the weakest dimensions. Three queries, over
+        the surveys the user may read (a Lab CRM user: their own customers')."""
         self.ensure_one()
         Survey = self.env["lab.survey"]
         answered = ("answered", "analysed")
@@ -97,19 +101,17 @@ class LabSurveyCampaign(models.Model):
         # A dimension's average counts only the surveys that rated it (0 = not rated).
         fnames = [fname for fname, _label in DIMENSIONS]
         Survey.flush_model([*fnames, "campaign_id", "state"])
+        query = Survey._search(domain)  # the user's record rules apply
         [row] = self.env.execute_query(
-            SQL(
-                "SELECT %s FROM lab_survey WHERE campaign_id = %s AND state IN %s",
-                SQL(", ").join(
+            query.select(
+                *(
                     SQL(
                         "COUNT(NULLIF(%s, 0)), AVG(NULLIF(%s, 0))",
-                        SQL.identifier(fname),
-                        SQL.identifier(fname),
+                        SQL.identifier(query.table, fname),
+                        SQL.identifier(query.table, fname),
                     )
                     for fname in fnames
-                ),
-                self.id,
-                answered,
+                )
             )
         )
         dimensions = [

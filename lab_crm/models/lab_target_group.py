@@ -44,6 +44,7 @@ class LabTargetGroup(models.Model):
         return self.env["res.partner"].search(self._customer_search_domain())
 
     def action_view_customers(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.res_partner_action_lab_customer"
@@ -54,6 +55,7 @@ class LabTargetGroup(models.Model):
         return action
 
     def action_plan_activities(self):
+        self.check_access("read")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_target_group_plan_wizard_action"
@@ -64,6 +66,7 @@ class LabTargetGroup(models.Model):
     def action_create_mailing_list(self):
         """With Mass Mailing installed: a mailing list of the customers that have
         an e-mail address."""
+        self.check_access("write")  # managers: the button's group
         self.ensure_one()
         if "mailing.list" not in self.env:
             raise UserError(self.env._("Install Email Marketing to use mailing lists."))

@@ -396,34 +396,47 @@ class ResPartner(models.Model):
             partner.last_sample_date = last and last.date()
 
     def _compute_satisfaction_figures(self):
-        """Latest and 12-month satisfaction of all partners in ``self``: two queries."""
+        """Latest and 12-month satisfaction of all partners in ``self``: two
+        queries. Both count the surveys the user may read in the companies they
+        work in (``env.companies``): a customer shared between companies has
+        each company's own figures."""
         Survey = self.env["lab.survey"]
         ids = self._origin.ids  # new records (forms) have no survey yet
-        answered = [
-            ("partner_id", "in", ids),
-            ("state", "in", ("answered", "analysed")),
-        ]
+        answered = Domain(
+            [
+                ("partner_id", "in", ids),
+                ("state", "in", ("answered", "analysed")),
+                ("company_id", "in", self.env.companies.ids),
+            ]
+        )
         since = fields.Datetime.subtract(fields.Datetime.now(), months=12)
         average = dict(
             Survey._read_group(
-                [*answered, ("answered_datetime", ">=", since)],
+                answered & Domain("answered_datetime", ">=", since),
                 ["partner_id"],
                 ["overall_score:avg"],
             )
         )
         Survey.flush_model(
-            ["partner_id", "state", "answered_datetime", "overall_score"]
+            ["partner_id", "state", "answered_datetime", "overall_score", "company_id"]
+        )
+        query = Survey._search(answered)  # the user's record rules apply
+        table = query.table
+        query.order = SQL(
+            "%s, %s DESC, %s DESC",
+            SQL.identifier(table, "partner_id"),
+            SQL.identifier(table, "answered_datetime"),
+            SQL.identifier(table, "id"),
         )
         latest = dict(
             self.env.execute_query(
-                SQL(
-                    """
-                    SELECT DISTINCT ON (partner_id) partner_id, overall_score
-                      FROM lab_survey
-                     WHERE partner_id IN %s AND state IN ('answered', 'analysed')
-                  ORDER BY partner_id, answered_datetime DESC, id DESC
-                    """,
-                    tuple(ids) or (None,),
+                query.select(
+                    SQL(
+                        "DISTINCT ON (%s) %s, %s",
+                        SQL.identifier(table, "partner_id"),
+                        SQL.identifier(table, "partner_id"),
+                        SQL.identifier(table, "overall_score"),
+                    )
                 )
             )
         )
@@ -471,6 +484,9 @@ class ResPartner(models.Model):
             )
 
     def action_view_relationship_curve(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "lab_crm.group_lab_crm_user"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_segment_snapshot_action_curve"
@@ -599,6 +615,9 @@ class ResPartner(models.Model):
             )
 
     def action_lift_credit_hold(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "lab_crm.group_lab_crm_manager"
+        )
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -709,19 +728,15 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("lab_credit_hold_released_until") for vals in vals_list):
+            self._lab_check_credit_hold_release()
         for vals in vals_list:
             self._normalize_lab_vals(vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        if (
-            "lab_credit_hold_released_until" in vals
-            and not self.env.su
-            and not self.env.user.has_group("lab_crm.group_lab_crm_manager")
-        ):
-            raise AccessError(
-                self.env._("Only a Lab CRM manager may lift a credit hold.")
-            )
+        if "lab_credit_hold_released_until" in vals:
+            self._lab_check_credit_hold_release()
         self._normalize_lab_vals(vals)
         Change = self.env["lab.partner.change"]
         watched = (
@@ -742,11 +757,23 @@ class ResPartner(models.Model):
         return result
 
     @api.model
+    def _lab_check_credit_hold_release(self):
+        if not self.env.su and not self.env.user.has_group(
+            "lab_crm.group_lab_crm_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a Lab CRM manager may lift a credit hold.")
+            )
+
+    @api.model
     def _normalize_lab_vals(self, vals):
         if vals.get("social_credit_code"):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
 
     def action_view_samples(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "lab_crm.group_lab_crm_user"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_sample_action"
@@ -756,6 +783,9 @@ class ResPartner(models.Model):
         return action
 
     def action_view_complaints(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "lab_crm.group_lab_crm_user"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_complaint_action"
@@ -765,6 +795,9 @@ class ResPartner(models.Model):
         return action
 
     def action_view_qualifications(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "lab_crm.group_lab_crm_user"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_qualification_action"
@@ -774,6 +807,9 @@ class ResPartner(models.Model):
         return action
 
     def action_view_lab_reminders(self):
+        self.env["lab.customer.document"]._lab_check_groups(
+            "account.group_account_invoice,lab_crm.group_lab_crm_manager"
+        )
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_arrears_reminder_action"

@@ -118,5 +118,6 @@ class LabArrearsLine(models.Model):
 
     @api.readonly
     def action_open_invoice(self):
+        self.check_access("read")
         self.ensure_one()
         return self.move_id._get_records_action()

@@ -22,6 +22,7 @@ from . import test_engagement
 from . import test_service_quality
 from . import test_access_matrix
 from . import test_market
+from . import test_method_access
 from . import test_tour_backoffice
 from . import test_staff_kpi
 from . import test_demo_data

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import call_kw
 from odoo.tests import freeze_time, new_test_user, tagged
 
@@ -220,6 +220,47 @@ class TestArrearsReminder(LabSampleCommon):
         self.hangzhou.email = False
         with self.assertRaisesRegex(UserError, "no e-mail address"):
             self._reminder(self.hangzhou).action_send()
+
+    @freeze_time(TODAY)
+    def test_contact_and_invoices_are_the_customers_own(self):
+        inv = self._build_arrears()
+        self.Reminder._propose_reminders()
+        ningbo = self._reminder(self.ningbo)
+        self.assertEqual(ningbo.contact_id, self.ningbo_billing)
+        # Accepted: another of Ningbo's contacts, and Ningbo's own invoices.
+        buyer = self.env["res.partner"].create(
+            {"name": "Li Na", "parent_id": self.ningbo.id, "email": "li@ningbo.example"}
+        )
+        ningbo.contact_id = buyer
+        self.assertEqual(
+            ningbo.line_ids.move_id, inv["N1"] | inv["N2"], "proposed lines: Ningbo's"
+        )
+        # Refused: Suzhou's address, or Suzhou's invoice, on Ningbo's reminder.
+        with (
+            self.assertRaisesRegex(ValidationError, "is not a contact of"),
+            self.env.cr.savepoint(),
+        ):
+            ningbo.contact_id = self.suzhou
+        with (
+            self.assertRaisesRegex(ValidationError, "is not one of Ningbo"),
+            self.env.cr.savepoint(),
+        ):
+            ningbo.write({"line_ids": [Command.create({"move_id": inv["S1"].id})]})
+        with (
+            self.assertRaisesRegex(ValidationError, "is not one of Ningbo"),
+            self.env.cr.savepoint(),
+        ):
+            self.env["lab.arrears.reminder.line"].with_user(self.accountant).create(
+                {"reminder_id": ningbo.id, "move_id": inv["S1"].id}
+            )
+        # Nor may the reminder move to another customer with Ningbo's lines.
+        with (
+            self.assertRaisesRegex(ValidationError, "is not"),
+            self.env.cr.savepoint(),
+        ):
+            ningbo.partner_id = self.suzhou
+        self.assertEqual(ningbo.contact_id, buyer)
+        self.assertEqual(ningbo.line_ids.move_id, inv["N1"] | inv["N2"])
 
     @freeze_time(TODAY)
     def test_access(self):

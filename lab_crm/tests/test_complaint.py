@@ -280,6 +280,30 @@ class TestComplaintAccess(LabComplaintCommon):
         complaint.with_user(self.lab_manager).unlink()
         self.assertFalse(complaint.exists())
 
+    def test_responsible_is_on_the_account_team_or_oneself(self):
+        """A Lab CRM user assigns a complaint to the customer's account team or
+        to themselves, on creation as on edition; all customers' users and
+        managers to anyone."""
+        self.customer.service_manager_id = self.service_manager
+        outsider = new_test_user(
+            self.env, login="outsider", groups="lab_crm.group_lab_crm_user"
+        )
+        Complaint = self.env["lab.complaint"].with_user(self.lab_user)
+        values = {"partner_id": self.customer.id, "summary": "Result disputed"}
+        with self.assertRaisesRegex(AccessError, "not on the account team"):
+            Complaint.create({**values, "user_id": outsider.id})
+        complaint = Complaint.create({**values, "user_id": self.service_manager.id})
+        self.assertEqual(complaint.user_id, self.service_manager)
+        with self.assertRaisesRegex(AccessError, "not on the account team"):
+            complaint.write({"user_id": outsider.id})
+        self.assertEqual(complaint.user_id, self.service_manager)
+        complaint.write({"user_id": self.lab_user.id})  # the account manager
+        with self.assertRaises(AccessError):  # outside the team: not theirs to take
+            complaint.with_user(outsider).write({"user_id": outsider.id})
+        for user in (self.lab_billing, self.lab_manager):
+            complaint.with_user(user).write({"user_id": outsider.id})
+            self.assertEqual(complaint.user_id, outsider)
+
     def test_other_company_complaints_are_hidden(self):
         other_company = self.setup_other_company()["company"]
         complaint = self._complaint(company_id=other_company.id)

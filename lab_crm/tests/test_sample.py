@@ -282,6 +282,22 @@ class TestSampleSales(LabSampleCommon):
         self.assertEqual(sample.prepaid_override_user_id, self.lab_manager)
         self.assertIn("Payment announced by their bank", sample.message_ids[0].body)
 
+    def test_override_cannot_be_created_either(self):
+        """What a Lab CRM user may not write, they may not create a sample with."""
+        Sample = self.env["lab.sample"]
+        values = {"partner_id": self.prepaid_customer.id, "sample_name": "Rebar"}
+        for override in (
+            {"prepaid_override_user_id": self.lab_user.id},
+            {"prepaid_override_reason": "I said so"},
+        ):
+            with self.subTest(override=override), self.assertRaises(AccessError):
+                Sample.with_user(self.lab_user).create({**values, **override})
+        self.assertFalse(Sample.search([("sample_name", "=", "Rebar")]))
+        sample = Sample.with_user(self.lab_manager).create(
+            {**values, "prepaid_override_reason": "Known customer"}
+        )
+        self.assertEqual(sample.prepaid_override_reason, "Known customer")
+
 
 @tagged("post_install", "-at_install")
 class TestBatchRegistration(LabSampleCommon):

@@ -89,6 +89,33 @@ class TestServiceRequestRouting(LabServiceRequestCommon):
         request.user_id = self.lab_manager
         self.assertEqual(request.user_id, self.lab_manager)
 
+    def test_responsible_is_on_the_account_team_or_oneself(self):
+        """Routed or chosen, the responsible person of a Lab CRM user's request is
+        on the customer's account team, or the user; all customers' users and
+        managers may choose anyone."""
+        outsider = new_test_user(
+            self.env, login="outsider", groups="lab_crm.group_lab_crm_user"
+        )
+        Request = self.env["lab.service.request"].with_user(self.lab_user)
+        values = {
+            "partner_id": self.customer.id,
+            "type_id": self.technical.id,
+            "summary": "Which standard?",
+        }
+        with self.assertRaisesRegex(AccessError, "not on the account team"):
+            Request.create({**values, "user_id": outsider.id})
+        request = Request.create({**values, "user_id": self.service_manager.id})
+        self.assertEqual(request.user_id, self.service_manager)
+        with self.assertRaisesRegex(AccessError, "not on the account team"):
+            request.write({"user_id": outsider.id})
+        request.write({"user_id": self.advisor.id})
+        self.assertEqual(request.user_id, self.advisor)
+        all_customers = new_test_user(
+            self.env, login="reception", groups="lab_crm.group_lab_crm_all"
+        )
+        request.with_user(all_customers).write({"user_id": outsider.id})
+        self.assertEqual(request.user_id, outsider)
+
     def test_references_are_per_company(self):
         other_company = self.setup_other_company()["company"]
         sequences = self.env["ir.sequence"].search(

@@ -156,6 +156,72 @@ class TestSurvey(LabSampleCommon):
             self.assertAlmostEqual(self.weaver.satisfaction_12m, 4.25)
             self.assertEqual(self.dyer.satisfaction_latest, 0.0)
 
+    def test_satisfaction_counts_the_companies_worked_in(self):
+        """Weaver is a customer of both companies: each company's figures count
+        its own surveys, both companies' together when the user works in both."""
+        company_a = self.env.company
+        company_b = self.env["res.company"].create({"name": "Lab Shenzhen"})
+        self.lab_manager.company_ids |= company_b
+        with freeze_time("2026-05-10 08:00:00"):
+            self._survey(self.weaver)._record_answer({"score_accuracy": 4})
+        with freeze_time("2026-06-01 08:00:00"):
+            self._survey(self.weaver, company_id=company_b.id)._record_answer(
+                {"score_accuracy": 2}
+            )
+        with freeze_time("2026-06-30 12:00:00"):
+            for companies, latest, average in (
+                # Company A: its one survey, 4.0. Company B: 2.0, answered last.
+                (company_a, 4.0, 4.0),
+                (company_b, 2.0, 2.0),
+                # Both: the latest is B's; the average (4 + 2) / 2 = 3.0.
+                (company_a | company_b, 2.0, 3.0),
+            ):
+                with self.subTest(companies=companies.mapped("name")):
+                    weaver = self.weaver.with_user(self.lab_manager).with_context(
+                        allowed_company_ids=companies.ids
+                    )
+                    weaver.invalidate_recordset()
+                    self.assertAlmostEqual(weaver.satisfaction_latest, latest)
+                    self.assertAlmostEqual(weaver.satisfaction_12m, average)
+
+    def test_campaign_analysis_counts_the_surveys_the_user_may_read(self):
+        """A Lab CRM user's analysis counts their own customers' answers only; a
+        manager's every answer."""
+        colleague = self.lab_manager.copy({"login": "colleague"})
+        self.weaver.user_id = self.lab_user
+        self.dyer.user_id = colleague
+        self.campaign.target_domain = "[('id', 'in', %s)]" % [
+            self.weaver.id,
+            self.dyer.id,
+        ]
+        self.campaign.action_generate_surveys()
+        by_customer = {s.partner_id: s for s in self.campaign.survey_ids}
+        # weaver: accuracy 5, fees 2 -> overall 3.5; dyer: accuracy 3, fees 4,
+        # attitude 5 -> overall 4.0.
+        by_customer[self.weaver]._record_answer({"score_accuracy": 5, "score_fees": 2})
+        by_customer[self.dyer]._record_answer(
+            {"score_accuracy": 3, "score_fees": 4, "score_attitude": 5}
+        )
+        for user, accuracy, fees, attitude, overall in (
+            # The lab user: weaver only.
+            (self.lab_user, (1, 5.0), (1, 2.0), (0, 0.0), [(1, 3.5)]),
+            # The manager: weaver and dyer, (5 + 3) / 2, (2 + 4) / 2, (3.5 + 4) / 2.
+            (self.lab_manager, (2, 4.0), (2, 3.0), (1, 5.0), [(2, 3.75)]),
+        ):
+            with self.subTest(user=user.login):
+                analysis = self.campaign.with_user(user)._analysis()
+                dims = {
+                    row["field"]: (row["count"], row["average"])
+                    for row in analysis["dimensions"]
+                }
+                self.assertEqual(dims["score_accuracy"], accuracy)
+                self.assertEqual(dims["score_fees"], fees)
+                self.assertEqual(dims["score_attitude"], attitude)
+                self.assertEqual(
+                    [(row["count"], row["average"]) for row in analysis["by_category"]],
+                    overall,
+                )
+
 
 @tagged("post_install", "-at_install")
 class TestFollowUp(LabSampleCommon):

@@ -18,6 +18,7 @@ class LabCreditHoldWizard(models.TransientModel):
 
     def action_confirm(self):
         """Lift the customer's credit hold until a date (Lab CRM managers), logged."""
+        self.check_access("write")
         self.ensure_one()
         if self.date_until < fields.Date.context_today(self):
             raise ValidationError(self.env._("Lift the hold until today or later."))

@@ -46,6 +46,7 @@ class LabHandoverWizard(models.TransientModel):
         (managers only):
         the departing user's records are, by definition, not the manager's own.
         """
+        self.check_access("write")
         self.ensure_one()
         departing, successor = self.departing_user_id, self.successor_id
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)

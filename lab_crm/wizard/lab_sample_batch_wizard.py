@@ -34,6 +34,7 @@ class LabSampleBatchWizard(models.TransientModel):
             self.contact_id = False
 
     def action_register(self):
+        self.check_access("write")
         self.ensure_one()
         if not self.line_ids:
             raise UserError(self.env._("Add at least one sample to register."))

@@ -21,6 +21,7 @@ class LabSegmentWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        self.check_access("create")  # the settings are for managers
         values = super().default_get(fields_list)
         settings = self.env["lab.segment.snapshot"]._settings()
         for name in fields_list:
@@ -35,6 +36,7 @@ class LabSegmentWizard(models.TransientModel):
         return values
 
     def action_recompute(self):
+        self.check_access("write")
         self.ensure_one()
         overrides = {
             name: self[name]

@@ -22,6 +22,7 @@ class LabStaffKpiWizard(models.TransientModel):
 
     def action_open(self):
         """The KPIs of the period, compared with the period just before it."""
+        self.check_access("write")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_staff_kpi_action"

@@ -44,6 +44,7 @@ class LabTargetGroupPlanWizard(models.TransientModel):
     def action_plan(self):
         """One activity per customer for its account manager (the planner for
         customers without one), then the e-mails, queued by the mail composer."""
+        self.check_access("write")
         self.ensure_one()
         customers = self.target_group_id._target_customers()
         if not customers:

@@ -28,3 +28,4 @@ from . import test_staff_kpi
 from . import test_demo_data
 from . import test_portal_paths
 from . import test_routes
+from . import test_field_access

@@ -106,8 +106,9 @@ FIELD_CLASSES = {
             channel close_date compensation_amount corrective_action credit_note_id
             currency_id customer_acceptance customer_acceptance_remarks days_to_close
             deadline effectiveness_date effectiveness_result effectiveness_user_id
-            email_from invoice_id is_churn_threat is_overdue is_typical_case overdue_notice_date
-            preventive_action rejection_reason result_method root_cause severity""",
+            email_from invoice_id is_churn_threat is_overdue is_typical_case
+            overdue_notice_date preventive_action rejection_reason result_method
+            root_cause severity""",
     },
     "lab.survey": {
         "customer": """

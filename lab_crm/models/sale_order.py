@@ -41,6 +41,10 @@ class SaleOrder(models.Model):
                 order.pricelist_id = contract.pricelist_id
         return result
 
+    @api.onchange("service_contract_id")
+    def _onchange_service_contract_id(self):
+        self._lab_reprice_contract_lines()
+
     @api.onchange("order_line", "service_contract_id")
     def _onchange_beyond_contract(self):
         contract = self._lab_applicable_contract()
@@ -57,6 +61,24 @@ class SaleOrder(models.Model):
                 }
             }
         return None
+
+    def write(self, vals):
+        contracts = {order: order.service_contract_id for order in self}
+        result = super().write(vals)
+        self.filtered(
+            lambda order: order.service_contract_id != contracts[order]
+        )._lab_reprice_contract_lines()
+        return result
+
+    def _lab_reprice_contract_lines(self):
+        """A quotation whose contract changed takes the new contract's discount
+        on its lines (or the pricelist's without a contract). Confirmed orders
+        keep theirs, as with Odoo's pricelists."""
+        lines = self.filtered(lambda order: order.state in ("draft", "sent")).order_line
+        if lines:
+            # As Odoo's "Update Prices" does (sale.order._recompute_prices).
+            lines.discount = 0.0
+            lines._compute_discount()
 
     def action_confirm(self):
         for order in self:

@@ -1,15 +1,15 @@
-from odoo import api, models
+from odoo import models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    @api.depends(
-        "product_id",
-        "product_uom_id",
-        "product_uom_qty",
-        "order_id.service_contract_id",
-    )
+    # Odoo's dependencies only (product, unit, quantity): the discount is computed
+    # while the line is drafted and stays as the salesperson left it. Depending on
+    # the order's contract would recompute it when the order is confirmed (the
+    # order date changes, so does the contract's lookup) and reset a discount typed
+    # by hand. A draft order whose contract changes reprices its lines itself
+    # (sale.order._lab_reprice_contract_lines).
     def _compute_discount(self):
         """The contract's agreed discount, while it applies and the order is
         within the services it includes; otherwise the pricelist's."""

@@ -259,6 +259,41 @@ class TestServiceContractValidity(LabServiceContractCommon):
         self.assertEqual(order.pricelist_id, self.agreed)
         self.assertEqual(order.amount_total, 150.0)
 
+    def test_a_typed_discount_survives_confirmation(self):
+        """The contract's discount applies while the order is drafted; what the
+        salesperson types then is the order's, through confirmation."""
+        self.contract.write({"pricelist_id": False, "discount": 10.0})
+        with freeze_time("2026-06-10"):
+            order = self._order([(self.tensile, 1)])
+            line = order.order_line
+            self.assertEqual(order.service_contract_id, self.contract)
+            self.assertEqual(line.discount, 10.0)
+            line.discount = 25.0
+            order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(line.discount, 25.0)
+        # 200 less 25% = 150 (no taxes on the fixture's test items).
+        self.assertEqual(order.amount_total, 150.0)
+
+    def test_a_quotation_follows_its_contract(self):
+        self.contract.write({"pricelist_id": False, "discount": 10.0})
+        with freeze_time("2026-06-10"):
+            order = self._order([(self.tensile, 1)])
+            order.service_contract_id = False
+            self.assertEqual(order.order_line.discount, 0.0)
+            order.service_contract_id = self.contract
+            self.assertEqual(order.order_line.discount, 10.0)
+            # In the form too (the discount column is hidden without Odoo's
+            # "Discounts" setting): 200 at full price, 180 with 10% off.
+            form = Form(order)
+            self.assertEqual(form.tax_totals["total_amount_currency"], 180.0)
+            form.service_contract_id = self.env["lab.service.contract"]
+            self.assertEqual(form.tax_totals["total_amount_currency"], 200.0)
+            order.action_confirm()
+            # Confirmed: a later change of contract no longer reprices it.
+            order.service_contract_id = False
+        self.assertEqual(order.order_line.discount, 10.0)
+
     def test_expired_contract_prices_are_not_applied(self):
         with freeze_time("2027-01-04 02:00:00"):
             self.env["lab.service.contract"]._cron_expire_and_renew()

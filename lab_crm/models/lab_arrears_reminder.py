@@ -335,13 +335,24 @@ class LabArrearsReminder(models.Model):
             ):
                 updated |= draft
             elif draft:
-                draft.write({**vals, "line_ids": [Command.clear(), *vals["line_ids"]]})
+                # The lines' figures are the system's (SYSTEM_FIGURES).
+                draft.sudo().write(
+                    {**vals, "line_ids": [Command.clear(), *vals["line_ids"]]}
+                )
                 updated |= draft
             else:
                 to_create.append(
                     {**vals, "partner_id": customer.id, "company_id": company.id}
                 )
-        created = self.with_context(mail_create_nosubscribe=True).create(to_create)
+        # As the system, for the lines' figures: the caller may create reminders
+        # (action_propose_reminders checks it, the cron is the system); sudo()
+        # keeps the user as author and creator.
+        created = (
+            self.sudo()
+            .with_context(mail_create_nosubscribe=True)
+            .create(to_create)
+            .sudo(False)
+        )
 
         settled = self.browse().union(
             *(

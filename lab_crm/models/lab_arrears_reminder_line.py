@@ -1,5 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# What the line states of its invoice, copied from the overdue items when the
+# reminder is proposed (lab.arrears.reminder._propose_reminders, as the system):
+# no user enters them. Nobody but the system writes a line at all (access rights).
+SYSTEM_FIGURES = frozenset({"date_due", "days_overdue", "amount_residual"})
 
 
 class LabArrearsReminderLine(models.Model):
@@ -38,3 +43,15 @@ class LabArrearsReminderLine(models.Model):
                         customer=customer.display_name,
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(SYSTEM_FIGURES & vals.keys() for vals in vals_list):
+            raise AccessError(
+                self.env._(
+                    "The due date, days overdue and open amount of a reminder's "
+                    "invoice are copied from the invoice when the reminder is "
+                    "proposed: they cannot be entered by hand."
+                )
+            )
+        return super().create(vals_list)

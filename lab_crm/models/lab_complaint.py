@@ -258,6 +258,22 @@ class LabComplaint(models.Model):
         "CHECK (compensation_amount IS NULL OR compensation_amount >= 0)",
         "The compensation cannot be negative.",
     )
+    # A complaint is answered, checked and closed after it arrives, never before:
+    # each date may equal the received date (a complaint settled on the phone).
+    _deadline_check = models.Constraint(
+        "CHECK (deadline IS NULL OR deadline >= received_date)",
+        "A complaint's deadline cannot be before the date it was received.",
+    )
+    _effectiveness_date_check = models.Constraint(
+        "CHECK (effectiveness_date IS NULL OR effectiveness_date >= received_date)",
+        "The effectiveness of a complaint's actions cannot be checked before the "
+        "complaint was received.",
+    )
+    _result_date_check = models.Constraint(
+        "CHECK (result_date IS NULL OR result_date >= received_date)",
+        "A complaint's result cannot be communicated before the complaint was "
+        "received.",
+    )
 
     @api.depends("sample_id")
     def _compute_report_number(self):

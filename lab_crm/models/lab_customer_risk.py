@@ -42,11 +42,14 @@ class LabCustomerRisk(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     date = fields.Date(required=True, index=True)
     probability = fields.Float(
-        string="Probability to Pay on Time", digits=(16, 3), aggregator="avg"
+        string="Probability to Pay on Time",
+        digits=(16, 3),
+        aggregator="avg",
+        readonly=True,
     )
-    risk_class = fields.Selection(RISK_CLASSES, required=True)
-    factors = fields.Text(string="Main Factors")
-    has_history = fields.Boolean(string="Payment History")
+    risk_class = fields.Selection(RISK_CLASSES, required=True, readonly=True)
+    factors = fields.Text(string="Main Factors", readonly=True)
+    has_history = fields.Boolean(string="Payment History", readonly=True)
 
     @api.model
     def _cron_refit(self):

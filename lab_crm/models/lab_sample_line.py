@@ -66,6 +66,18 @@ class LabSampleLine(models.Model):
     )
     rejection_reason = fields.Char(groups="base.group_user")
 
+    # 0 working days: a result given on the day of reception. A price of 0: a
+    # test item given free; a rebate is a discount on the order, not a negative
+    # price.
+    _turnaround_days_check = models.Constraint(
+        "CHECK (turnaround_days >= 0)",
+        "A test item's turnaround (working days) cannot be negative.",
+    )
+    _price_unit_check = models.Constraint(
+        "CHECK (price_unit >= 0)",
+        "A test item's price cannot be negative.",
+    )
+
     @api.depends("product_id")
     def _compute_from_product(self):
         for line in self:

@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_list
 
@@ -111,35 +112,48 @@ class LabSegmentSnapshot(models.Model):
     user_id = fields.Many2one(related="partner_id.user_id", string="Account Manager")
     state_id = fields.Many2one(related="partner_id.state_id", string="Region")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    revenue = fields.Monetary(help="Posted invoices minus credit notes in the period.")
-    revenue_share = fields.Float(string="Share of Revenue (%)", digits=(16, 2))
-    cumulative_share = fields.Float(string="Cumulative Share (%)", digits=(16, 2))
-    tier = fields.Selection(TIERS, string="Value Tier")
-    transaction_count = fields.Integer(string="Transactions (period)")
-    recency_days = fields.Integer(string="Days since Last Transaction")
-    r_score = fields.Integer(string="R")
-    f_score = fields.Integer(string="F")
-    m_score = fields.Integer(string="M")
-    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment")
+    revenue = fields.Monetary(
+        help="Posted invoices minus credit notes in the period.", readonly=True
+    )
+    revenue_share = fields.Float(
+        string="Share of Revenue (%)", digits=(16, 2), readonly=True
+    )
+    cumulative_share = fields.Float(
+        string="Cumulative Share (%)", digits=(16, 2), readonly=True
+    )
+    tier = fields.Selection(TIERS, string="Value Tier", readonly=True)
+    transaction_count = fields.Integer(string="Transactions (period)", readonly=True)
+    recency_days = fields.Integer(string="Days since Last Transaction", readonly=True)
+    r_score = fields.Integer(string="R", readonly=True)
+    f_score = fields.Integer(string="F", readonly=True)
+    m_score = fields.Integer(string="M", readonly=True)
+    rfm_segment = fields.Selection(RFM_SEGMENTS, string="RFM Segment", readonly=True)
     probability_alive = fields.Float(
-        string="Probability Active", digits=(16, 3), aggregator="avg"
+        string="Probability Active",
+        digits=(16, 3),
+        aggregator="avg",
+        readonly=True,
     )
     expected_transactions = fields.Float(
-        string="Expected Transactions (horizon)", digits=(16, 2)
+        string="Expected Transactions (horizon)",
+        digits=(16, 2),
+        readonly=True,
     )
-    clv = fields.Monetary(string="Lifetime Value (horizon)")
-    satisfaction = fields.Float(digits=(16, 2), aggregator="avg")
-    open_complaints = fields.Integer()
-    sample_count = fields.Integer(string="Samples (period)")
-    loyalty_type = fields.Selection(LOYALTY_TYPES)
-    churn_level = fields.Selection(CHURN_LEVELS, string="Churn Risk")
+    clv = fields.Monetary(string="Lifetime Value (horizon)", readonly=True)
+    satisfaction = fields.Float(digits=(16, 2), aggregator="avg", readonly=True)
+    open_complaints = fields.Integer(readonly=True)
+    sample_count = fields.Integer(string="Samples (period)", readonly=True)
+    loyalty_type = fields.Selection(LOYALTY_TYPES, readonly=True)
+    churn_level = fields.Selection(CHURN_LEVELS, string="Churn Risk", readonly=True)
     churn_reasons = fields.Char(
-        string="Churn Reason Keys", help="The reasons' keys, comma-separated."
+        string="Churn Reason Keys",
+        help="The reasons' keys, comma-separated.",
+        readonly=True,
     )
     churn_reason_text = fields.Char(
         string="Churn Reasons", compute="_compute_churn_reason_text"
     )
-    suggested_categories = fields.Char(string="Suggested Services")
+    suggested_categories = fields.Char(string="Suggested Services", readonly=True)
     is_latest = fields.Boolean(
         string="Latest",
         compute="_compute_is_latest",
@@ -174,6 +188,59 @@ class LabSegmentSnapshot(models.Model):
     def _cron_recompute(self):
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             self.with_company(company)._recompute()
+
+    @api.model
+    def _check_settings(self, settings):
+        """Refuse run settings (keys of DEFAULTS, those given) that the analysis
+        cannot use: the bounds analytics.pareto and analytics.clv state."""
+        if "period_months" in settings and settings["period_months"] < 1:
+            raise ValidationError(
+                self.env._("The segmentation period must be at least one month.")
+            )
+        if {"a_cutoff", "b_cutoff"} <= settings.keys() and not (
+            0 < settings["a_cutoff"] <= settings["b_cutoff"] <= 1
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The tier cut-offs are shares of revenue, with 0 < tier A <= "
+                    "tier B <= 1 (e.g. 0.80 and 0.95), not %(a)s and %(b)s.",
+                    a=settings["a_cutoff"],
+                    b=settings["b_cutoff"],
+                )
+            )
+        if "horizon_months" in settings and settings["horizon_months"] < 1:
+            raise ValidationError(
+                self.env._("The lifetime value horizon must be at least one month.")
+            )
+        # A monthly rate of 1 or more (100% a month) is a percentage typed as a
+        # number: 1 meant 1 per cent, 0.01.
+        if "monthly_discount_rate" in settings and not (
+            0 <= settings["monthly_discount_rate"] < 1
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The monthly discount rate is a fraction from 0 to less than 1 "
+                    "(0.01 for one per cent a month), not %(rate)s.",
+                    rate=settings["monthly_discount_rate"],
+                )
+            )
+        # Satisfaction is the surveys' overall score, from 1 to 5.
+        if "attitude_threshold" in settings and not (
+            1 <= settings["attitude_threshold"] <= 5
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The loyal attitude threshold is a satisfaction score from 1 to "
+                    "5, not %(value)s.",
+                    value=settings["attitude_threshold"],
+                )
+            )
+        if "repeat_threshold" in settings and settings["repeat_threshold"] < 0:
+            raise ValidationError(
+                self.env._(
+                    "The repeat purchase threshold (transactions) cannot be negative."
+                )
+            )
 
     @api.model
     def _settings(self, overrides=None):

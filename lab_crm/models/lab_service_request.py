@@ -142,6 +142,17 @@ class LabServiceRequest(models.Model):
         "UNIQUE (company_id, name)",
         "This service request reference is already used in this company.",
     )
+    # A deadline changed by hand may fall at the very time of the request (an
+    # answer due at once), not before it.
+    _response_deadline_check = models.Constraint(
+        "CHECK (response_deadline IS NULL OR response_deadline >= requested_datetime)",
+        "A service request's first-response deadline cannot be before the request.",
+    )
+    _resolution_deadline_check = models.Constraint(
+        "CHECK (resolution_deadline IS NULL "
+        "OR resolution_deadline >= requested_datetime)",
+        "A service request's resolution deadline cannot be before the request.",
+    )
 
     @api.depends("partner_id", "type_id")
     def _compute_user_id(self):

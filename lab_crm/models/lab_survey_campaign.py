@@ -28,6 +28,12 @@ class LabSurveyCampaign(models.Model):
     answered_count = fields.Integer(compute="_compute_survey_stats")
     improvement_proposals = fields.Html()
 
+    # No end: the campaign stays open. A one-day campaign ends the day it starts.
+    _dates_check = models.Constraint(
+        "CHECK (date_end IS NULL OR date_end >= date_start)",
+        "A survey campaign cannot end before it starts.",
+    )
+
     @api.depends("survey_ids.state")
     def _compute_survey_stats(self):
         stats = {

@@ -42,6 +42,13 @@ class LabTrainingSession(models.Model):
     )
     notes = fields.Html()
 
+    # A session lasts something: half a day (0.5) is the shortest a lab plans.
+    # NULL (an unknown length, rows written outside the ORM) passes.
+    _duration_days_positive = models.Constraint(
+        "CHECK (duration_days > 0)",
+        "A training session's duration (days) must be more than zero.",
+    )
+
     @api.depends("attendee_ids")
     def _compute_attendees(self):
         for session in self:

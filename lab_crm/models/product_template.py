@@ -15,6 +15,11 @@ class ProductTemplate(models.Model):
         help="Working days from reception to report.",
     )
 
+    _lab_turnaround_days_check = models.Constraint(
+        "CHECK (lab_turnaround_days >= 0)",
+        "A test item's turnaround (working days) cannot be negative.",
+    )
+
     @api.onchange("is_lab_test_item")
     def _onchange_is_lab_test_item(self):
         """A test item goes to the testing category, so that cross-selling tells

@@ -1,6 +1,21 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from .lab_service_contract import DEFAULT_RENEWAL_NOTICE_DAYS
+
+# Settings in days or points, where 0 has a meaning (the same day, no points,
+# never, no limit) and a negative number none.
+NON_NEGATIVE = (
+    "lab_qualification_expiry_days",
+    "lab_survey_points_per_answer",
+    "lab_follow_up_delay_days",
+    "lab_follow_up_period_days",
+    "lab_complaint_days_minor",
+    "lab_complaint_days_major",
+    "lab_complaint_days_critical",
+    "lab_credit_hold_overdue_days",
+    "lab_contract_renewal_days",
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -133,6 +148,69 @@ class ResConfigSettings(models.TransientModel):
         help="The account manager gets a renewal activity this many days before "
         "a service contract ends.",
     )
+
+    # The settings are configuration parameters, written by set_values when the
+    # form is saved: the record the form creates is checked before that.
+    @api.constrains(*NON_NEGATIVE)
+    def _check_lab_non_negative(self):
+        for settings in self:
+            for fname in NON_NEGATIVE:
+                if settings[fname] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s cannot be negative.",
+                            setting=self._fields[fname]._description_string(self.env),
+                        )
+                    )
+
+    @api.constrains("lab_survey_token_validity_days")
+    def _check_lab_survey_token_validity_days(self):
+        # A link valid for 0 days would expire before the customer opens it.
+        if any(settings.lab_survey_token_validity_days < 1 for settings in self):
+            raise ValidationError(
+                self.env._("A survey link must be valid for at least one day.")
+            )
+
+    @api.constrains("lab_risk_high_below", "lab_risk_medium_below")
+    def _check_lab_risk_thresholds(self):
+        # Probabilities to pay on time: high risk below the first, medium below
+        # the second. Equal thresholds leave no medium class, which is a choice.
+        for settings in self:
+            high, medium = settings.lab_risk_high_below, settings.lab_risk_medium_below
+            if not 0 <= high <= medium <= 1:
+                raise ValidationError(
+                    self.env._(
+                        "The risk thresholds are probabilities with 0 <= high risk "
+                        "<= medium risk <= 1, not %(high)s and %(medium)s.",
+                        high=high,
+                        medium=medium,
+                    )
+                )
+
+    @api.constrains(
+        "lab_segment_period_months",
+        "lab_segment_a_cutoff",
+        "lab_segment_b_cutoff",
+        "lab_segment_horizon_months",
+        "lab_segment_monthly_discount_rate",
+        "lab_segment_attitude_threshold",
+        "lab_segment_repeat_threshold",
+    )
+    def _check_lab_segment_settings(self):
+        for settings in self:
+            self.env["lab.segment.snapshot"]._check_settings(
+                {
+                    "period_months": settings.lab_segment_period_months,
+                    "a_cutoff": settings.lab_segment_a_cutoff,
+                    "b_cutoff": settings.lab_segment_b_cutoff,
+                    "horizon_months": settings.lab_segment_horizon_months,
+                    "monthly_discount_rate": (
+                        settings.lab_segment_monthly_discount_rate
+                    ),
+                    "attitude_threshold": settings.lab_segment_attitude_threshold,
+                    "repeat_threshold": settings.lab_segment_repeat_threshold,
+                }
+            )
 
     def action_lab_load_project_pipeline(self):
         """Load the project-customer pipeline (prequalification to collection)."""

@@ -730,6 +730,8 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         if any(vals.get("lab_credit_hold_released_until") for vals in vals_list):
             self._lab_check_credit_hold_release()
+        if any(vals.get("lab_survey_points") for vals in vals_list):
+            self._lab_check_survey_points()
         for vals in vals_list:
             self._normalize_lab_vals(vals)
         return super().create(vals_list)
@@ -737,6 +739,12 @@ class ResPartner(models.Model):
     def write(self, vals):
         if "lab_credit_hold_released_until" in vals:
             self._lab_check_credit_hold_release()
+        # Unchanged points pass: a form or a merge may write back what it read.
+        if "lab_survey_points" in vals and any(
+            partner.lab_survey_points != vals["lab_survey_points"]
+            for partner in self.sudo()
+        ):
+            self._lab_check_survey_points()
         self._normalize_lab_vals(vals)
         Change = self.env["lab.partner.change"]
         watched = (
@@ -763,6 +771,17 @@ class ResPartner(models.Model):
         ):
             raise AccessError(
                 self.env._("Only a Lab CRM manager may lift a credit hold.")
+            )
+
+    @api.model
+    def _lab_check_survey_points(self):
+        """Survey points are the system's count (lab.survey's answers)."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Survey points are earned by answering surveys: they cannot be "
+                    "set by hand."
+                )
             )
 
     @api.model

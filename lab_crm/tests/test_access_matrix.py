@@ -34,7 +34,8 @@ ROLES = (
 # not read back from the access rights. Customers themselves keep Odoo's rights
 # on contacts: salespeople (every Lab CRM user) create and edit them, nobody
 # deletes them (they are archived), an invoicing user without "Contact
-# Creation" reads them.
+# Creation" reads them. A reminder's lines state what the customer was told:
+# accountants add an invoice to a draft and remove one, nobody edits a line.
 EXPECTED = {
     # model                       pub  p_a  p_b  team othr sens all  mgr  acct
     "res.partner":                "-    r    -    rwc  -    rwc  rwc  rwc  r",
@@ -55,7 +56,7 @@ EXPECTED = {
     "lab.arrears.customer":       "-    -    -    -    -    -    -    r    r",
     "lab.arrears.line":           "-    -    -    -    -    -    -    r    r",
     "lab.arrears.reminder":       "-    -    -    -    -    -    -    r    rwcu",
-    "lab.arrears.reminder.line":  "-    -    -    -    -    -    -    r    rwcu",
+    "lab.arrears.reminder.line":  "-    -    -    -    -    -    -    r    rcu",
     "lab.arrears.reminder.level": "-    -    -    -    -    -    -    r    r",
     "lab.customer.risk":          "-    -    -    -    -    -    -    r    r",
     "lab.staff.kpi":              "-    -    -    -    -    -    -    r    -",

@@ -235,6 +235,7 @@ class TestComplaintWorkflow(LabComplaintCommon):
             "rejected": ["investigating", "action", "awaiting_customer", "closed"],
         }
         complete = {
+            "received_date": "2026-06-01",  # before CLOSING_VALUES' result date
             "root_cause": "Typo",
             "rejection_reason": "Not ours",
             **CLOSING_VALUES,

@@ -56,11 +56,24 @@ class TestStaffKpi(LabSampleCommon):
         self._invoice(self.c2, 100, "2026-05-01", move_type="out_refund")
         self._invoice(self.c3, 300, "2025-07-01")
         Complaint = self.env["lab.complaint"]
+        # Received before their deadlines (a deadline cannot precede reception).
         complaints = Complaint.create(
             [
-                {"partner_id": self.c1.id, "summary": "Late report"},
-                {"partner_id": self.c1.id, "summary": "Wrong unit"},
-                {"partner_id": self.c2.id, "summary": "Lost sample"},
+                {
+                    "partner_id": self.c1.id,
+                    "summary": "Late report",
+                    "received_date": "2026-02-01",
+                },
+                {
+                    "partner_id": self.c1.id,
+                    "summary": "Wrong unit",
+                    "received_date": "2026-02-01",
+                },
+                {
+                    "partner_id": self.c2.id,
+                    "summary": "Lost sample",
+                    "received_date": "2025-10-20",
+                },
             ]
         )
         # Closing needs a root cause and an answer, not the subject here: the

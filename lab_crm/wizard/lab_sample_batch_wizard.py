@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class LabSampleBatchWizard(models.TransientModel):
@@ -74,3 +74,15 @@ class LabSampleBatchWizardLine(models.TransientModel):
     batch = fields.Char(string="Batch / Lot")
     quantity = fields.Float(default=1.0, digits="Product Unit")
     description = fields.Text()
+
+    @api.constrains("quantity")
+    def _check_quantity(self):
+        # As on the sample it registers, said while the batch is being typed.
+        for line in self:
+            if line.quantity <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The quantity of sample %(sample)s must be positive.",
+                        sample=line.sample_name,
+                    )
+                )

@@ -19,6 +19,25 @@ class LabSegmentWizard(models.TransientModel):
     )
     monthly_discount_rate = fields.Float(required=True, digits=(16, 4))
 
+    @api.constrains(
+        "period_months",
+        "a_cutoff",
+        "b_cutoff",
+        "horizon_months",
+        "monthly_discount_rate",
+    )
+    def _check_settings(self):
+        for wizard in self:
+            self.env["lab.segment.snapshot"]._check_settings(
+                {
+                    "period_months": wizard.period_months,
+                    "a_cutoff": wizard.a_cutoff,
+                    "b_cutoff": wizard.b_cutoff,
+                    "horizon_months": wizard.horizon_months,
+                    "monthly_discount_rate": wizard.monthly_discount_rate,
+                }
+            )
+
     @api.model
     def default_get(self, fields_list):
         self.check_access("create")  # the settings are for managers

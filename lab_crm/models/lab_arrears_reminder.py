@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 REMINDER_STATES = [
     ("draft", "Draft"),
@@ -121,17 +121,11 @@ class LabArrearsReminder(models.Model):
     def _check_contact_id(self):
         """The reminder goes to one of the customer's own contacts, and states
         the customer's own invoices."""
+        Document = self.env["lab.customer.document"]
         for reminder in self:
-            customer = reminder.partner_id.commercial_partner_id
-            contact = reminder.contact_id
-            if contact and contact.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is not a contact of %(customer)s.",
-                        contact=contact.display_name,
-                        customer=customer.display_name,
-                    )
-                )
+            Document._lab_check_contact(
+                reminder.contact_id, reminder.partner_id.commercial_partner_id
+            )
         self.line_ids._check_move_id()
 
     def _mail_get_partner_fields(self, introspect_fields=False):

@@ -3,6 +3,9 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 COMPLAINT_STATES = [
     ("review", "To Review"),
@@ -17,19 +20,6 @@ OPEN_STATES = ("new", "investigating", "action", "awaiting_customer")
 # An e-mail from an unknown sender waits here, with no customer, for staff to
 # assign it (or reject it): not a complaint of anyone yet, counted nowhere.
 REVIEW_STATE = "review"
-
-# The moves a complaint may make; anything else is refused. A closed complaint
-# stays closed (the customer's next grievance is a new complaint); a rejected one
-# may be reopened.
-ALLOWED_MOVES = {
-    "review": {"new", "rejected"},
-    "new": {"investigating", "rejected"},
-    "investigating": {"action", "rejected"},
-    "action": {"awaiting_customer", "closed", "investigating"},
-    "awaiting_customer": {"closed", "action"},
-    "closed": set(),
-    "rejected": {"new"},
-}
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -61,6 +51,21 @@ class LabComplaint(models.Model):
     _inherit = ["lab.customer.document", "portal.mixin"]
     _order = "received_date desc, id desc"
     _mail_post_access = "read"  # the customer follows it up in the portal chatter
+    _lab_document_kind = _lt("Complaint")
+    _lab_responsible_roles = ("service_manager_id", "user_id")
+    _lab_customer_links = ("contact_id", "sample_id", "invoice_id")
+    # The moves a complaint may make; anything else is refused. A closed complaint
+    # stays closed (the customer's next grievance is a new complaint); a rejected
+    # one may be reopened.
+    _lab_allowed_moves = {
+        "review": {"new", "rejected"},
+        "new": {"investigating", "rejected"},
+        "investigating": {"action", "rejected"},
+        "action": {"awaiting_customer", "closed", "investigating"},
+        "awaiting_customer": {"closed", "action"},
+        "closed": set(),
+        "rejected": {"new"},
+    }
 
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
@@ -289,12 +294,6 @@ class LabComplaint(models.Model):
                 days=days[complaint.severity or "minor"]
             )
 
-    @api.depends("partner_id")
-    def _compute_user_id(self):
-        for complaint in self:
-            customer = complaint.partner_id.commercial_partner_id
-            complaint.user_id = customer.service_manager_id or customer.user_id
-
     @api.depends("deadline", "state")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
@@ -304,14 +303,6 @@ class LabComplaint(models.Model):
                 and complaint.deadline
                 and complaint.deadline < today
             )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        overdue = Domain("state", "in", OPEN_STATES) & Domain(
-            "deadline", "<", fields.Date.context_today(self)
-        )
-        return overdue if (True in value) == (operator == "in") else ~overdue
 
     def _compute_access_url(self):
         for complaint in self:
@@ -333,39 +324,6 @@ class LabComplaint(models.Model):
             )
             complaint.invoice_id = invoices.sorted("id")[-1:].sudo(False)
 
-    @api.constrains("partner_id", "contact_id", "sample_id", "invoice_id")
-    def _check_same_customer(self):
-        """The contact, sample and invoice belong to the complaint's customer."""
-        for complaint in self:
-            customer = complaint.partner_id.commercial_partner_id
-            contact = complaint.contact_id
-            if contact and contact.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is not a contact of %(customer)s.",
-                        contact=contact.display_name,
-                        customer=customer.display_name,
-                    )
-                )
-            sample = complaint.sample_id
-            if sample and sample.partner_id.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Sample %(sample)s is not one of %(customer)s.",
-                        sample=sample.name,
-                        customer=customer.display_name,
-                    )
-                )
-            invoice = complaint.invoice_id.sudo()  # may be a colleague's invoice
-            if invoice and invoice.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(invoice)s is not one of %(customer)s.",
-                        invoice=invoice.name,
-                        customer=customer.display_name,
-                    )
-                )
-
     @api.constrains("partner_id", "state")
     def _check_partner_id(self):
         for complaint in self:
@@ -383,11 +341,39 @@ class LabComplaint(models.Model):
     def _lab_reference_sequence(self, company):
         return company._lab_complaint_sequence()
 
+    def _lab_overdue_domain(self):
+        return Domain("state", "in", OPEN_STATES) & Domain(
+            "deadline", "<", fields.Date.context_today(self)
+        )
+
+    def _lab_check_link(self, fname, record, customer):
+        if fname == "sample_id":
+            if record and record.partner_id.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Sample %(sample)s is not one of %(customer)s.",
+                        sample=record.name,
+                        customer=customer.display_name,
+                    )
+                )
+            return None
+        if fname == "invoice_id":
+            invoice = record.sudo()  # may be a colleague's invoice
+            if invoice and invoice.commercial_partner_id != customer:
+                raise ValidationError(
+                    self.env._(
+                        "Invoice %(invoice)s is not one of %(customer)s.",
+                        invoice=invoice.name,
+                        customer=customer.display_name,
+                    )
+                )
+            return None
+        return super()._lab_check_link(fname, record, customer)
+
     @api.model_create_multi
     def create(self, vals_list):
-        Partner = self.env["res.partner"]
+        self._lab_check_responsible_create(vals_list)
         for vals in vals_list:
-            self._lab_check_responsible(vals, Partner.browse(vals.get("partner_id")))
             if vals.get("state") == "closed":
                 vals.setdefault("close_date", fields.Date.context_today(self))
         complaints = super().create(vals_list)
@@ -401,13 +387,7 @@ class LabComplaint(models.Model):
 
     def write(self, vals):
         self.check_access("write")  # before the workflow's own refusals
-        if vals.get("user_id"):
-            for complaint in self:
-                self._lab_check_responsible(
-                    vals,
-                    self.env["res.partner"].browse(vals.get("partner_id"))
-                    or complaint.partner_id,
-                )
+        self._lab_check_responsible_write(vals)
         if "state" in vals:
             for complaint in self:
                 complaint._check_move(complaint.state, vals["state"], vals)
@@ -415,21 +395,7 @@ class LabComplaint(models.Model):
                 vals = {**vals, "close_date": fields.Date.context_today(self)}
         return super().write(vals)
 
-    def _check_move(self, old, new, vals=None):
-        """Refuse a move that the workflow does not allow, with the reason."""
-        self.ensure_one()
-        if old == new:
-            return
-        if new not in ALLOWED_MOVES[old]:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "Complaint %(name)s cannot go from %(old)s to %(new)s.",
-                    name=self.name,
-                    old=labels[old],
-                    new=labels[new],
-                )
-            )
+    def _check_move_requirements(self, old, new, vals):
         self._check_requirements(new, vals)
 
     def _check_requirements(self, state, vals=None):
@@ -695,25 +661,14 @@ class LabComplaint(models.Model):
             return
         managers = self._complaint_managers()
         for complaint in overdue:
-            users = complaint.user_id | managers.filtered(
-                lambda user, complaint=complaint: (
-                    complaint.company_id in user.company_ids
-                )
+            complaint._lab_schedule_daily_activity(
+                "lab_crm.mail_activity_type_complaint_overdue",
+                complaint._lab_overdue_summary(complaint.deadline),
+                complaint.user_id
+                | managers.filtered(
+                    lambda user, complaint=complaint: (
+                        complaint.company_id in user.company_ids
+                    )
+                ),
             )
-            for user in users:
-                # No assignment e-mail per activity from a daily job (the users find
-                # them among their activities): the e-mail would also write the
-                # customer's portal sign-up token, on which two jobs notifying the
-                # same customer at once collide.
-                complaint.with_context(
-                    mail_activity_quick_update=True
-                ).activity_schedule(
-                    act_type_xmlid="lab_crm.mail_activity_type_complaint_overdue",
-                    summary=self.env._(
-                        "Complaint %(name)s was due on %(date)s",
-                        name=complaint.name,
-                        date=complaint.deadline,
-                    ),
-                    user_id=user.id,
-                )
             complaint.overdue_notice_date = complaint.deadline

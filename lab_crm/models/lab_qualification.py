@@ -133,7 +133,8 @@ class LabQualification(models.Model):
             responsible = partner.user_id or partner.service_manager_id
             if not responsible:
                 continue  # noticed on a later run, once there is an account team
-            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
+            # No assignment e-mail: see
+            # lab.customer.document._lab_schedule_daily_activity.
             qualification.with_context(
                 mail_activity_quick_update=True
             ).activity_schedule(

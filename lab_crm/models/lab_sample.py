@@ -5,6 +5,9 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 SAMPLE_STATES = [
     ("requested", "Requested online"),
@@ -15,17 +18,6 @@ SAMPLE_STATES = [
     ("delivered", "Delivered"),
     ("cancelled", "Cancelled"),
 ]
-
-# The moves a sample may make; anything else is refused.
-ALLOWED_MOVES = {
-    "requested": {"received", "cancelled"},
-    "received": {"review", "cancelled"},
-    "review": {"testing", "received", "cancelled"},
-    "testing": {"reported", "cancelled"},
-    "reported": {"delivered", "testing"},
-    "delivered": set(),
-    "cancelled": {"received"},
-}
 # The states a sample may be created in: requested online by the customer (网上受理,
 # then accepted by reception), or received at the counter.
 INITIAL_STATES = ("requested", "received")
@@ -42,6 +34,18 @@ class LabSample(models.Model):
     _description = "Submitted Sample"
     _inherit = ["lab.customer.document", "portal.mixin"]
     _order = "received_datetime desc, id desc"
+    _lab_document_kind = _lt("Sample")
+    _lab_customer_links = ("contact_id", "sale_order_id")
+    # The moves a sample may make; anything else is refused.
+    _lab_allowed_moves = {
+        "requested": {"received", "cancelled"},
+        "received": {"review", "cancelled"},
+        "review": {"testing", "received", "cancelled"},
+        "testing": {"reported", "cancelled"},
+        "reported": {"delivered", "testing"},
+        "delivered": set(),
+        "cancelled": {"received"},
+    }
 
     contact_id = fields.Many2one(
         "res.partner",
@@ -231,11 +235,6 @@ class LabSample(models.Model):
         "(partner_id, received_datetime DESC, id DESC)"
     )
 
-    @api.depends("partner_id")
-    def _compute_user_id(self):
-        for sample in self:
-            sample.user_id = sample.partner_id.commercial_partner_id.user_id
-
     @api.depends(
         "line_ids.turnaround_days",
         "line_ids.is_rejected",
@@ -354,29 +353,6 @@ class LabSample(models.Model):
         for sample in self:
             sample.access_url = f"/my/samples/{sample.id}"
 
-    @api.constrains("partner_id", "contact_id", "sale_order_id")
-    def _check_same_customer(self):
-        """The contact and the sale order belong to the sample's customer."""
-        for sample in self:
-            customer = sample.partner_id.commercial_partner_id
-            contact, order = sample.contact_id, sample.sale_order_id
-            if contact and contact.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is not a contact of %(customer)s.",
-                        contact=contact.display_name,
-                        customer=customer.display_name,
-                    )
-                )
-            if order and order.partner_id.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Sale order %(order)s is not one of %(customer)s.",
-                        order=order.name,
-                        customer=customer.display_name,
-                    )
-                )
-
     @api.onchange("service_contract_id", "line_ids")
     def _onchange_beyond_contract(self):
         if self.is_beyond_contract:
@@ -419,6 +395,19 @@ class LabSample(models.Model):
     def _lab_reference_sequence(self, company):
         return company._lab_sample_sequence()
 
+    def _lab_check_link(self, fname, record, customer):
+        if fname != "sale_order_id":
+            return super()._lab_check_link(fname, record, customer)
+        if record and record.partner_id.commercial_partner_id != customer:
+            raise ValidationError(
+                self.env._(
+                    "Sale order %(order)s is not one of %(customer)s.",
+                    order=record.name,
+                    customer=customer.display_name,
+                )
+            )
+        return None
+
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get(fname) for vals in vals_list for fname in PREPAID_OVERRIDE):
@@ -449,22 +438,7 @@ class LabSample(models.Model):
                 )
             )
 
-    def _check_move(self, old, new, vals=None):
-        """Refuse a move that the workflow does not allow, with the reason."""
-        self.ensure_one()
-        vals = vals or {}
-        if old == new:
-            return
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        if new not in ALLOWED_MOVES[old]:
-            raise UserError(
-                self.env._(
-                    "Sample %(name)s cannot go from %(old)s to %(new)s.",
-                    name=self.name,
-                    old=labels[old],
-                    new=labels[new],
-                )
-            )
+    def _check_move_requirements(self, old, new, vals):
         if new == "testing" and old == "review":
             self._check_can_start_testing()
         if new == "reported" and not (vals.get("report_number") or self.report_number):

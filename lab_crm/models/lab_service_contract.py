@@ -141,11 +141,6 @@ class LabServiceContract(models.Model):
         "This contract reference is already used in this company.",
     )
 
-    @api.depends("partner_id")
-    def _compute_user_id(self):
-        for contract in self:
-            contract.user_id = contract.partner_id.commercial_partner_id.user_id
-
     def _compute_consumption(self):
         """What the contracts in ``self`` used, in four grouped queries."""
         ids = self._origin.ids
@@ -377,15 +372,14 @@ class LabServiceContract(models.Model):
             )
         )
         for contract in ending:
-            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
-            contract.with_context(mail_activity_quick_update=True).activity_schedule(
-                act_type_xmlid="lab_crm.mail_activity_type_service_contract_renewal",
-                date_deadline=contract.date_end,
-                summary=self.env._(
+            contract._lab_schedule_daily_activity(
+                "lab_crm.mail_activity_type_service_contract_renewal",
+                self.env._(
                     "Contract %(name)s ends on %(date)s: agree its renewal",
                     name=contract.name,
                     date=contract.date_end,
                 ),
-                user_id=(contract.user_id or contract.create_uid).id,
+                contract.user_id or contract.create_uid,
+                date_deadline=contract.date_end,
             )
         ending.renewal_notified = True

@@ -1,11 +1,13 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import html2plaintext
+from odoo.tools.translate import LazyTranslate
 
 from .lab_complaint import CHANNELS
+
+_lt = LazyTranslate(__name__)
 
 REQUEST_STATES = [
     ("new", "New"),
@@ -15,22 +17,23 @@ REQUEST_STATES = [
 ]
 OPEN_STATES = ("new", "in_progress")
 
-# The moves a request may make; anything else is refused. An answer the customer
-# is not satisfied with sends the request back to work; a closed request stays
-# closed (the next question is a new request).
-ALLOWED_MOVES = {
-    "new": {"in_progress", "answered"},
-    "in_progress": {"answered"},
-    "answered": {"closed", "in_progress"},
-    "closed": set(),
-}
-
 
 class LabServiceRequest(models.Model):
     _name = "lab.service.request"
     _description = "Customer Service Request"
     _inherit = ["lab.customer.document"]
     _order = "requested_datetime desc, id desc"
+    _lab_document_kind = _lt("Service request")
+    _lab_customer_links = ("contact_id",)
+    # The moves a request may make; anything else is refused. An answer the
+    # customer is not satisfied with sends the request back to work; a closed
+    # request stays closed (the next question is a new request).
+    _lab_allowed_moves = {
+        "new": {"in_progress", "answered"},
+        "in_progress": {"answered"},
+        "answered": {"closed", "in_progress"},
+        "closed": set(),
+    }
 
     summary = fields.Char(required=True, tracking=True)
     description = fields.Html()
@@ -154,13 +157,9 @@ class LabServiceRequest(models.Model):
         "A service request's resolution deadline cannot be before the request.",
     )
 
-    @api.depends("partner_id", "type_id")
+    @api.depends("type_id")
     def _compute_user_id(self):
-        for request in self:
-            customer = request.partner_id.commercial_partner_id
-            role = request.type_id.responsible_role
-            routed = customer[f"{role}_id"] if role else customer.browse()
-            request.user_id = routed or customer.user_id
+        return super()._compute_user_id()  # routed by type: _lab_team_roles
 
     @api.depends("requested_datetime", "type_id")
     def _compute_deadlines(self):
@@ -218,39 +217,22 @@ class LabServiceRequest(models.Model):
                 )
             )
 
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("in", "not in"):
-            return NotImplemented
-        now = fields.Datetime.now()
-        overdue = (
-            Domain("state", "=", "new") & Domain("response_deadline", "<", now)
-        ) | (
-            Domain("state", "in", OPEN_STATES) & Domain("resolution_deadline", "<", now)
-        )
-        return overdue if (True in value) == (operator == "in") else ~overdue
-
-    @api.constrains("partner_id", "contact_id")
-    def _check_same_customer(self):
-        for request in self:
-            contact = request.contact_id
-            customer = request.partner_id.commercial_partner_id
-            if contact and contact.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is not a contact of %(customer)s.",
-                        contact=contact.display_name,
-                        customer=customer.display_name,
-                    )
-                )
-
     def _lab_reference_sequence(self, company):
         return company._lab_service_request_sequence()
 
+    def _lab_team_roles(self):
+        role = self.type_id.responsible_role
+        return (f"{role}_id", "user_id") if role else ("user_id",)
+
+    def _lab_overdue_domain(self):
+        now = fields.Datetime.now()
+        return (Domain("state", "=", "new") & Domain("response_deadline", "<", now)) | (
+            Domain("state", "in", OPEN_STATES) & Domain("resolution_deadline", "<", now)
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
-        Partner = self.env["res.partner"]
-        for vals in vals_list:
-            self._lab_check_responsible(vals, Partner.browse(vals.get("partner_id")))
+        self._lab_check_responsible_create(vals_list)
         requests = super().create(vals_list)
         for request in requests.filtered(lambda r: r.state != "new"):
             # Created directly in a later state (imports): the times it implies.
@@ -259,13 +241,7 @@ class LabServiceRequest(models.Model):
 
     def write(self, vals):
         self.check_access("write")  # before the workflow's own refusals
-        if vals.get("user_id"):
-            for request in self:
-                self._lab_check_responsible(
-                    vals,
-                    self.env["res.partner"].browse(vals.get("partner_id"))
-                    or request.partner_id,
-                )
+        self._lab_check_responsible_write(vals)
         if "state" not in vals:
             return super().write(vals)
         for request in self:
@@ -275,21 +251,6 @@ class LabServiceRequest(models.Model):
                 request.write(vals)
             return True
         return super().write({**self._state_time_values(vals["state"]), **vals})
-
-    def _check_move(self, old, new):
-        """Refuse a move that the workflow does not allow, with the reason."""
-        self.ensure_one()
-        if old == new or new in ALLOWED_MOVES[old]:
-            return
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        raise UserError(
-            self.env._(
-                "Service request %(name)s cannot go from %(old)s to %(new)s.",
-                name=self.name,
-                old=labels[old],
-                new=labels[new],
-            )
-        )
 
     def _state_time_values(self, state):
         """The times that reaching ``state`` records, the first time only."""
@@ -428,16 +389,13 @@ class LabServiceRequest(models.Model):
                 if request.state == "new"
                 else request.resolution_deadline
             )
-            # No assignment e-mail: see lab.complaint._cron_notify_overdue.
-            request.with_context(mail_activity_quick_update=True).activity_schedule(
-                act_type_xmlid="lab_crm.mail_activity_type_service_request_overdue",
-                summary=self.env._(
-                    "Service request %(name)s was due on %(date)s",
-                    name=request.name,
-                    date=fields.Datetime.context_timestamp(request, due).strftime(
+            request._lab_schedule_daily_activity(
+                "lab_crm.mail_activity_type_service_request_overdue",
+                request._lab_overdue_summary(
+                    fields.Datetime.context_timestamp(request, due).strftime(
                         "%Y-%m-%d %H:%M"
-                    ),
+                    )
                 ),
-                user_id=(request.user_id or request.create_uid).id,
+                request.user_id or request.create_uid,
             )
         overdue.overdue_notified = True

@@ -212,16 +212,9 @@ class LabSurvey(models.Model):
 
     @api.constrains("contact_id", "partner_id")
     def _check_contact_id(self):
+        Document = self.env["lab.customer.document"]
         for survey in self:
-            contact = survey.contact_id
-            if contact and contact.commercial_partner_id != survey.partner_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(contact)s is not a contact of %(customer)s.",
-                        contact=contact.display_name,
-                        customer=survey.partner_id.display_name,
-                    )
-                )
+            Document._lab_check_contact(survey.contact_id, survey.partner_id)
 
     # Actions
 

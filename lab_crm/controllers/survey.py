@@ -3,7 +3,7 @@ from werkzeug.exceptions import NotFound
 from odoo import http
 from odoo.http import request
 
-from ..models.lab_survey import DIMENSIONS
+from ..models.lab_survey import ANSWERED_STATES, DIMENSIONS
 
 
 class LabSurveyController(http.Controller):
@@ -21,7 +21,7 @@ class LabSurveyController(http.Controller):
         if not survey:
             raise NotFound()  # unknown or expired: a plain 404 that tells nothing
         values = {"survey": survey, "dimensions": DIMENSIONS, "errors": [], "post": {}}
-        if survey.state in ("answered", "analysed"):
+        if survey.state in ANSWERED_STATES:
             status = 409 if request.httprequest.method == "POST" else 200
             return request.render("lab_crm.survey_answered_page", values, status=status)
         if request.httprequest.method == "GET":

@@ -26,6 +26,8 @@ SURVEY_CHANNELS = [
     ("wechat", "WeChat"),
 ]
 NPS_VALUES = [(str(n), str(n)) for n in range(11)]
+# The surveys whose answers are in, analysed or not: the ones that count.
+ANSWERED_STATES = ("answered", "analysed")
 DEFAULT_TOKEN_VALIDITY_DAYS = 30
 DEFAULT_FOLLOW_UP_DELAY_DAYS = 7
 DEFAULT_FOLLOW_UP_PERIOD_DAYS = 90
@@ -282,7 +284,7 @@ class LabSurvey(models.Model):
     def _record_answer(self, values):
         """Store the customer's answers once and award the participation points."""
         self.ensure_one()
-        if self.state in ("answered", "analysed"):
+        if self.state in ANSWERED_STATES:
             raise UserError(self.env._("This survey was already answered."))
         self.write(
             {

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .lab_survey import DIMENSIONS
+from .lab_survey import ANSWERED_STATES, DIMENSIONS
 
 
 class LabSurveyCampaign(models.Model):
@@ -48,7 +48,7 @@ class LabSurveyCampaign(models.Model):
                 for state in ("planned", "sent", "answered", "analysed")
             }
             campaign.survey_count = sum(counts.values())
-            campaign.answered_count = counts["answered"] + counts["analysed"]
+            campaign.answered_count = sum(counts[state] for state in ANSWERED_STATES)
 
     def _target_customers(self):
         self.ensure_one()
@@ -102,8 +102,7 @@ class LabSurveyCampaign(models.Model):
         the surveys the user may read (a Lab CRM user: their own customers')."""
         self.ensure_one()
         Survey = self.env["lab.survey"]
-        answered = ("answered", "analysed")
-        domain = [("campaign_id", "=", self.id), ("state", "in", answered)]
+        domain = [("campaign_id", "=", self.id), ("state", "in", ANSWERED_STATES)]
         # A dimension's average counts only the surveys that rated it (0 = not rated).
         fnames = [fname for fname, _label in DIMENSIONS]
         Survey.flush_model([*fnames, "campaign_id", "state"])

@@ -8,6 +8,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from .lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 from .lab_sample import UNCOUNTED_STATES
+from .lab_survey import ANSWERED_STATES
 
 CUSTOMER_CATEGORIES = [
     ("government", "Government regulator"),
@@ -405,7 +406,7 @@ class ResPartner(models.Model):
         answered = Domain(
             [
                 ("partner_id", "in", ids),
-                ("state", "in", ("answered", "analysed")),
+                ("state", "in", ANSWERED_STATES),
                 ("company_id", "in", self.env.companies.ids),
             ]
         )

@@ -5,12 +5,12 @@ from odoo.tools import SQL
 
 from ..models.lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 from ..models.lab_sample import UNCOUNTED_STATES
+from ..models.lab_survey import ANSWERED_STATES
 
 CURVE_MONTHS = 12
 LAST_SAMPLES = 10
 LAST_COMPLAINTS = 10
 LAST_SURVEYS = 5
-ANSWERED_STATES = ("answered", "analysed")
 
 
 class ReportLabCustomerProfile(models.AbstractModel):

@@ -10,6 +10,9 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_list
 
+from .lab_sample import UNCOUNTED_STATES
+from .lab_survey import ANSWERED_STATES
+
 TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
 LOYALTY_TYPES = [
     ("true_loyalty", "True loyalty"),
@@ -311,9 +314,10 @@ class LabSegmentSnapshot(models.Model):
                      FROM lab_sample sample
                 LEFT JOIN lab_sample_line line ON line.sample_id = sample.id
                     WHERE sample.company_id = %s
-                      AND sample.state NOT IN ('requested', 'cancelled')
+                      AND sample.state NOT IN %s
                  GROUP BY sample.id""",
                 company.id,
+                UNCOUNTED_STATES,
             )
         else:
             transactions = SQL(
@@ -360,7 +364,7 @@ class LabSegmentSnapshot(models.Model):
                     SELECT partner_id, AVG(overall_score) AS satisfaction
                       FROM lab_survey
                      WHERE company_id = %(company)s
-                       AND state IN ('answered', 'analysed')
+                       AND state IN %(answered)s
                        AND answered_datetime >= %(since)s
                   GROUP BY partner_id
                 ),
@@ -384,7 +388,7 @@ class LabSegmentSnapshot(models.Model):
                     SELECT partner_id, COUNT(*) AS sample_count
                       FROM lab_sample
                      WHERE company_id = %(company)s
-                       AND state NOT IN ('requested', 'cancelled')
+                       AND state NOT IN %(uncounted)s
                        AND received_datetime >= %(since)s
                   GROUP BY partner_id
                 )
@@ -417,6 +421,8 @@ class LabSegmentSnapshot(models.Model):
                 company=company.id,
                 transactions=transactions,
                 service=self.env["lab.service.quality"]._table_query,
+                answered=ANSWERED_STATES,
+                uncounted=UNCOUNTED_STATES,
             )
         )
         categories = self.env.execute_query(

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.lab_sample import UNCOUNTED_STATES
+
 
 class LabServiceQuality(models.Model):
     """Service quality (服务品质评价), one row per service request and per sample,
@@ -119,8 +121,9 @@ class LabServiceQuality(models.Model):
                              AND sample.service_contract_id IS NOT NULL
                         THEN sample.on_time_rate END
               FROM lab_sample sample
-             WHERE sample.state NOT IN ('requested', 'cancelled')
-            """
+             WHERE sample.state NOT IN %s
+            """,
+            UNCOUNTED_STATES,
         )
 
     @api.model

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.lab_survey import ANSWERED_STATES
+
 
 class LabStaffKpi(models.Model):
     """Staff KPIs (员工考核) per account manager and company over a period: the
@@ -130,7 +132,7 @@ class LabStaffKpi(models.Model):
                        CASE WHEN overall_score > 0 THEN overall_score END,
                        (kind = 'follow_up')::int
                   FROM lab_survey
-                 WHERE state IN ('answered', 'analysed')
+                 WHERE state IN %(answered)s
                    AND answered_datetime >= %(from)s
                    AND answered_datetime < %(to)s::date + 1
             )
@@ -158,4 +160,5 @@ class LabStaffKpi(models.Model):
           GROUP BY fact.company_id, customer.user_id
             """,
             **{"from": date_from, "to": date_to, "prior": prior_from},
+            answered=ANSWERED_STATES,
         )

@@ -273,7 +273,28 @@ class LabArrearsReminder(models.Model):
             for customer, items in items_by_customer.items()
             if currency.compare_amounts(sum(items.mapped("amount_residual")), 0) > 0
         }
-        proposals = {}  # customer: (level, oldest overdue invoice, items)
+        proposals = self._proposed_levels(owing, levels, company)
+        drafts = self.search(
+            [("company_id", "=", company.id), ("state", "=", "draft")], order="id"
+        ).grouped("partner_id")
+        reminders = self._write_proposals(proposals, drafts, today, company)
+        self._cancel_settled(
+            self.browse().union(
+                *(
+                    customer_drafts
+                    for customer, customer_drafts in drafts.items()
+                    if customer not in owing
+                )
+            )
+        )
+        return reminders
+
+    def _proposed_levels(self, owing, levels, company):
+        """The reminder to propose to each customer of ``owing`` (customer:
+        overdue items): {customer: (level, oldest overdue invoice, items)}. The
+        level is the highest one the oldest invoice has reached; none where that
+        level or a higher one was already sent or cancelled for that invoice."""
+        proposals = {}
         for customer, items in owing.items():
             oldest = items.filtered(lambda item: item.amount_residual > 0)[:1]
             reached = levels.filtered(
@@ -282,7 +303,7 @@ class LabArrearsReminder(models.Model):
             if reached:
                 proposals[customer] = (reached[-1], oldest.move_id, items)
 
-        # The reminders already decided for these oldest invoices, and the drafts.
+        # The reminders already decided for these oldest invoices.
         decided = {}  # oldest invoice: days of the highest level sent or cancelled
         for reminder in self.search_fetch(
             [
@@ -298,14 +319,18 @@ class LabArrearsReminder(models.Model):
         ):
             move = reminder.oldest_move_id
             decided[move] = max(decided.get(move, 0), reminder.level_id.days_overdue)
-        drafts = self.search(
-            [("company_id", "=", company.id), ("state", "=", "draft")], order="id"
-        ).grouped("partner_id")
+        return {
+            customer: (level, oldest_move, items)
+            for customer, (level, oldest_move, items) in proposals.items()
+            if level.days_overdue > decided.get(oldest_move, 0)
+        }
 
+    def _write_proposals(self, proposals, drafts, today, company):
+        """Bring each customer's draft (``drafts``: customer: drafts) up to date
+        with its proposal, or create one; return the reminders created or
+        brought up to date."""
         to_create, updated = [], self.browse()
-        for customer, (level, oldest_move, items) in proposals.items():
-            if level.days_overdue <= decided.get(oldest_move, 0):
-                continue
+        for customer, (level, _oldest_move, items) in proposals.items():
             vals = {
                 "level_id": level.id,
                 "date": today,
@@ -347,14 +372,10 @@ class LabArrearsReminder(models.Model):
             .create(to_create)
             .sudo(False)
         )
+        return created | updated
 
-        settled = self.browse().union(
-            *(
-                customer_drafts
-                for customer, customer_drafts in drafts.items()
-                if customer not in owing
-            )
-        )
+    def _cancel_settled(self, settled):
+        """Cancel the drafts of customers with nothing overdue any more."""
         if settled:
             settled.action_cancel()
             for reminder in settled:
@@ -362,7 +383,6 @@ class LabArrearsReminder(models.Model):
                     body=self.env._("Cancelled: nothing is overdue any more."),
                     subtype_xmlid="mail.mt_note",
                 )
-        return created | updated
 
     @api.model
     def _line_figures(self, lines):

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from .lab_survey import DIMENSIONS
+from ..models.lab_survey import DIMENSIONS
 
 _logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 from odoo.tests import freeze_time, tagged
 from odoo.tests.common import TransactionCase
 
-from ..models.lab_demo import COMPETITORS, LOST_TO, NEW_CUSTOMERS, TARGET_GROUPS
+from ..demo.lab_demo import COMPETITORS, LOST_TO, NEW_CUSTOMERS, TARGET_GROUPS
 
 TODAY = "2026-06-30"  # a month end: the arrears buckets' edge case
 

@@ -22,7 +22,6 @@ from odoo.addons.lab_crm.analytics import (
     churn,
     clv,
     crosssell,
-    datasets,
     engine,
     gammagamma,
     loyalty,
@@ -30,6 +29,8 @@ from odoo.addons.lab_crm.analytics import (
     rfm,
 )
 from odoo.addons.lab_crm.analytics._mle import compress_rows
+
+from . import datasets
 
 PAPER = bgnbd.BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
 

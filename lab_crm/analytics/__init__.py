@@ -23,6 +23,8 @@ Modules:
 - ``crosssell``: support, confidence and lift of categories bought together, and
   the categories to offer each customer;
 - ``churn``: churn risk level and reasons;
-- ``logistic``: logistic regression (probability of paying on time);
-- ``datasets``: the CDNOW reference data the model tests are run on.
+- ``logistic``: logistic regression (probability of paying on time).
+
+The CDNOW reference data the model tests are run on live with the tests
+(``lab_crm/tests/data/``, read by ``lab_crm/tests/datasets.py``).
 """

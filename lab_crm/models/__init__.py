@@ -29,4 +29,3 @@ from . import res_partner
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
-from . import lab_demo

@@ -5,9 +5,9 @@ in the comments, or recomputed here from the published formulas independently of
 the implementation, or are the figures published with the models (Fader, Hardie
 and Lee 2005; Fader and Hardie 2013) on their own CDNOW data.
 
-Not registered in tests/__init__.py: Odoo's runner only runs unittest classes;
-pytest (with pytest-odoo, which makes odoo.addons.lab_crm importable) collects
-this file.
+Registered in tests/__init__.py like every test module, but Odoo's runner only
+runs unittest classes: pytest (with pytest-odoo, which makes odoo.addons.lab_crm
+importable) runs these functions.
 """
 
 import datetime
@@ -22,7 +22,6 @@ from odoo.addons.lab_crm.analytics import (
     churn,
     clv,
     crosssell,
-    datasets,
     engine,
     gammagamma,
     loyalty,
@@ -30,6 +29,8 @@ from odoo.addons.lab_crm.analytics import (
     rfm,
 )
 from odoo.addons.lab_crm.analytics._mle import compress_rows
+
+from . import datasets
 
 PAPER = bgnbd.BGNBDParams(r=0.243, alpha=4.414, a=0.793, b=2.426)
 

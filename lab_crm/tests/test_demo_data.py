@@ -1,7 +1,21 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
 from odoo.tests import freeze_time, tagged
 from odoo.tests.common import TransactionCase
 
-from ..models.lab_demo import COMPETITORS, LOST_TO, NEW_CUSTOMERS, TARGET_GROUPS
+from ..demo.lab_demo import (
+    CHURNED_MONTHS_AGO,
+    CHURNERS,
+    COMPETITORS,
+    CUSTOMERS,
+    LOST_TO,
+    MONTHS,
+    NEW_CUSTOMERS,
+    SERVICE_REQUESTS,
+    TARGET_GROUPS,
+    USERS,
+)
 
 TODAY = "2026-06-30"  # a month end: the arrears buckets' edge case
 
@@ -19,18 +33,24 @@ class TestDemoData(TransactionCase):
         cls.customers = cls.env["res.partner"].search([("ref", "=like", "LABDEMO-%")])
 
     def test_customers(self):
-        self.assertGreaterEqual(len(self.customers), 55)
+        self.assertEqual(len(self.customers), len(CUSTOMERS))
         self.assertEqual(
             set(self.customers.mapped("customer_category")),
-            {"government", "manufacturer", "intermediary", "public"},
+            {category for _name, category, *_rest in CUSTOMERS},
         )
         self.assertTrue(all(c.child_ids for c in self.customers), "a contact each")
         self.assertTrue(self.customers.qualification_ids)
-        self.assertEqual(len(self.customers.user_id), 3)
+        # The first three demo users are the account managers (the fourth one
+        # is a service manager only).
+        self.assertEqual(
+            set(self.customers.user_id.mapped("login")),
+            {login for _suffix, _name, login, _group in USERS[:3]},
+        )
 
     def test_samples_every_month(self):
         """Each customer submits samples every month from the month it was won
-        until today, or until it stopped ten months ago (every ninth)."""
+        until today, or until it stopped CHURNED_MONTHS_AGO months ago (the
+        churners)."""
         months = {}
         for partner, _month in self.env["lab.sample"]._read_group(
             [("partner_id", "in", self.customers.ids)],
@@ -39,33 +59,44 @@ class TestDemoData(TransactionCase):
             months[partner] = months.get(partner, 0) + 1
         self.assertEqual(set(months), set(self.customers))
         new = self.customers.filtered(lambda c: self._index(c) in NEW_CUSTOMERS)
-        churned = self.customers.filtered(lambda c: self._index(c) % 9 == 4)
+        churned = self.customers.filtered(lambda c: self._index(c) in CHURNERS)
+        # The others start in the first or the second of the MONTHS months.
         for customer in self.customers - new - churned:
-            self.assertGreaterEqual(months[customer], 23, customer.ref)
-        for customer in churned:  # 24 months, less the 10 since it stopped
-            self.assertIn(months[customer], (13, 14), customer.ref)
+            self.assertGreaterEqual(months[customer], MONTHS - 1, customer.ref)
+        # The same, less the months since they stopped.
+        for customer in churned:
+            self.assertIn(
+                months[customer],
+                (MONTHS - 1 - CHURNED_MONTHS_AGO, MONTHS - CHURNED_MONTHS_AGO),
+                customer.ref,
+            )
         for customer in new:
             self.assertEqual(
-                months[customer], 24 - NEW_CUSTOMERS[self._index(customer)]
+                months[customer], MONTHS - NEW_CUSTOMERS[self._index(customer)]
             )
 
     def test_new_customers_in_the_staff_kpis(self):
-        """The six customers won in the last 12 months are the staff KPIs' new
-        customers of that period (first invoice in it)."""
+        """The customers won in the last 12 months (NEW_CUSTOMERS) are the staff
+        KPIs' new customers of that period (first invoice in it)."""
+        # The last 12 of the MONTHS months, the current one included: every new
+        # customer started in them.
+        self.assertGreaterEqual(min(NEW_CUSTOMERS.values()), MONTHS - 12)
+        first_day = fields.Date.to_date(TODAY).replace(day=1) - relativedelta(months=11)
+        date_from = fields.Date.to_string(first_day)  # 2025-07-01
         kpi = (
             self.env["lab.staff.kpi"]
-            .with_context(lab_kpi_date_from="2025-07-01", lab_kpi_date_to=TODAY)
+            .with_context(lab_kpi_date_from=date_from, lab_kpi_date_to=TODAY)
             .search([("user_id", "in", self.customers.user_id.ids)])
         )
         self.assertEqual(sum(kpi.mapped("new_customer_count")), len(NEW_CUSTOMERS))
         self.assertTrue(all(kpi.mapped("revenue")))
 
     def test_churned_customers_on_the_watch_list(self):
-        """A customer silent for ten months is far past twice its usual interval
-        (a month or a quarter between invoices): high churn risk, with the
-        reason."""
-        churned = self.customers.filtered(lambda c: self._index(c) % 9 == 4)
-        self.assertEqual(len(churned), 7)
+        """A churner, silent for CHURNED_MONTHS_AGO months (ten), is far past
+        twice its usual interval (a month or a quarter between invoices): high
+        churn risk, with the reason."""
+        churned = self.customers.filtered(lambda c: self._index(c) in CHURNERS)
+        self.assertEqual(len(churned), len(CHURNERS))
         snapshots = self.env["lab.segment.snapshot"].search(
             [("partner_id", "in", churned.ids)]
         )
@@ -144,7 +175,7 @@ class TestDemoData(TransactionCase):
             sorted(self._index(c) for c in lost), sorted(LOST_TO)
         )  # still lost after the segmentation run
         self.assertEqual(set(lost.mapped("lifecycle_lost_reason")), {"competitor"})
-        self.assertEqual(sum(competitors.mapped("lost_customer_count")), 2)
+        self.assertEqual(sum(competitors.mapped("lost_customer_count")), len(LOST_TO))
         groups = self.env["lab.target.group"].search([])
         self.assertEqual(len(groups), len(TARGET_GROUPS))
         self.assertTrue(all(groups.mapped("customer_count")))
@@ -152,7 +183,7 @@ class TestDemoData(TransactionCase):
         requests = self.env["lab.service.request"].search(
             [("partner_id", "in", self.customers.ids)]
         )
-        self.assertEqual(len(requests), 40)
+        self.assertEqual(len(requests), SERVICE_REQUESTS)
         self.assertEqual(
             set(requests.mapped("state")), {"new", "in_progress", "answered", "closed"}
         )
@@ -163,11 +194,15 @@ class TestDemoData(TransactionCase):
             self.assertLess(request.answered_datetime, request.closed_datetime)
         self.assertTrue(closed.filtered("is_resolution_late"))
 
+        # Proposed from the days overdue of the first reminder level on.
+        first_level_days = min(
+            self.env["lab.arrears.reminder.level"].search([]).mapped("days_overdue")
+        )
         with freeze_time(TODAY):
             overdue = self.env["lab.arrears.customer"].search(
                 [
                     ("partner_id", "in", self.customers.ids),
-                    ("max_days_overdue", ">=", 7),
+                    ("max_days_overdue", ">=", first_level_days),
                 ]
             )
         reminders = self.env["lab.arrears.reminder"].search(
@@ -179,7 +214,7 @@ class TestDemoData(TransactionCase):
 
     @staticmethod
     def _index(customer):
-        """The customer's position in lab_demo.CUSTOMERS (ref LABDEMO-001 is 0)."""
+        """The customer's position in CUSTOMERS (ref LABDEMO-001 is 0)."""
         return int(customer.ref.removeprefix("LABDEMO-")) - 1
 
     def test_second_call_does_nothing(self):

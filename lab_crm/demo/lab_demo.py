@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.fields import Command
 
-from .lab_survey import DIMENSIONS
+from ..models.lab_survey import DIMENSIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ MONTHS = 24
 # Customers won in the last 12 months: index -> the month of their first sample
 # (0 is the first of the 24 months).
 NEW_CUSTOMERS = {6: 18, 27: 19, 34: 16, 41: 13, 48: 20, 55: 17}
-# Customers that stopped submitting samples this many months ago: every ninth.
+# The churners (CHURNERS, below) stopped submitting samples this many months ago.
 CHURNED_MONTHS_AGO = 10
 # Customers generated: (name, category, ownership, scale, province code, city).
 CUSTOMERS = [
@@ -118,6 +118,8 @@ CUSTOMERS = [
     ("周杰（设计师工作室）", "public", "other", False, "沪", "上海"),
     ("吴敏（个人送检）", "public", "other", False, "闽", "福州"),
 ]
+# The churners (CUSTOMERS index): every ninth customer, from the fifth.
+CHURNERS = range(4, len(CUSTOMERS), 9)
 # Competitors: (name, price level, strengths).
 COMPETITORS = [
     (
@@ -163,6 +165,8 @@ TARGET_GROUPS = [
         "Win-back: a visit by the account manager and the technical advisor.",
     ),
 ]
+# Service requests of the last six months.
+SERVICE_REQUESTS = 40
 SERVICE_QUESTIONS = [
     "Which standard applies to children's sleepwear exported to the EU?",
     "Quotation for a yearly formaldehyde programme",
@@ -354,7 +358,7 @@ class LabDemo(models.AbstractModel):
                 payer = "prompt"
             if index in (5, 20):  # key accounts, invoiced monthly
                 payer, rate = "defaulter", max(rate, 4.0)
-            churner = index % 9 == 4  # stopped submitting CHURNED_MONTHS_AGO
+            churner = index in CHURNERS  # stopped submitting CHURNED_MONTHS_AGO
             profiles.append(
                 {
                     "rate": max(1.0, rate),
@@ -929,7 +933,7 @@ class LabDemo(models.AbstractModel):
         ]
         now = fields.Datetime.now()
         vals_list, times = [], []
-        for n in range(40):
+        for n in range(SERVICE_REQUESTS):
             customer, profile = rng.choice(active)
             kind = rng.randrange(len(types))
             # 28 closed, 8 being worked on, 4 of the last days still new.

@@ -523,27 +523,7 @@ class ResPartner(models.Model):
             .sudo()
             .get_param("lab_crm.credit_hold_overdue_days", 60)
         )
-        # A view computed on the fly: what an earlier read cached may be stale.
-        # Only these customers' items are read (a sale order confirmation must
-        # not aggregate every customer's).
-        Arrears = (
-            self.env["lab.arrears.customer"]
-            .sudo()
-            .with_context(lab_arrears_customer_ids=customers.ids)
-        )
-        Arrears.invalidate_model()
-        arrears = {
-            row.partner_id: row
-            for row in Arrears.search_fetch(
-                [("partner_id", "in", customers.ids), ("company_id", "=", company.id)],
-                [
-                    "partner_id",
-                    "amount_open",
-                    "max_days_overdue",
-                    "oldest_overdue_move_id",
-                ],
-            )
-        }
+        arrears = self.env["lab.arrears.customer"].sudo()._figures(customers, company)
         latest_risk = self.env["lab.customer.risk"]._latest(customers)
         today = fields.Date.context_today(self)
         reasons = {}
@@ -559,13 +539,13 @@ class ResPartner(models.Model):
             if released and released >= today:
                 continue
             found = []
-            if row and limit_days and row.max_days_overdue > limit_days:
+            if row and limit_days and row["max_days_overdue"] > limit_days:
                 found.append(
                     self.env._(
                         "Invoice %(invoice)s is %(days)s days overdue (more than "
                         "%(limit)s).",
-                        invoice=row.oldest_overdue_move_id.name,
-                        days=row.max_days_overdue,
+                        invoice=row["oldest_overdue_move_id"].name,
+                        days=row["max_days_overdue"],
                         limit=limit_days,
                     )
                 )
@@ -574,13 +554,13 @@ class ResPartner(models.Model):
                 row
                 and company.account_use_credit_limit
                 and credit_limit
-                and row.amount_open > credit_limit
+                and row["amount_open"] > credit_limit
             ):
                 found.append(
                     self.env._(
                         "The open receivable %(open)s is over the credit limit "
                         "%(limit)s.",
-                        open=company.currency_id.format(row.amount_open),
+                        open=company.currency_id.format(row["amount_open"]),
                         limit=company.currency_id.format(credit_limit),
                     )
                 )

@@ -81,21 +81,7 @@ class ReportLabCustomerProfile(models.AbstractModel):
         )
         arrears = {}
         if show_arrears:
-            # A view computed on the fly, for these customers only: what an
-            # earlier read cached may be stale.
-            Arrears = self.env["lab.arrears.customer"].with_context(
-                lab_arrears_customer_ids=customers.ids
-            )
-            Arrears.invalidate_model()
-            arrears = {
-                row.partner_id: row
-                for row in Arrears.search(
-                    [
-                        ("partner_id", "in", customers.ids),
-                        ("company_id", "=", company.id),
-                    ]
-                )
-            }
+            arrears = self.env["lab.arrears.customer"]._figures(customers, company)
 
         sample_state_labels = Sample._fields["state"]._description_selection(self.env)
         profiles = {}

@@ -10,6 +10,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_list
 
+from ..report.revenue import revenue_sql
+
 TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
 LOYALTY_TYPES = [
     ("true_loyalty", "True loyalty"),
@@ -328,18 +330,16 @@ class LabSegmentSnapshot(models.Model):
             SQL(
                 """
                 WITH revenue AS (
-                    SELECT commercial_partner_id AS partner_id,
-                           SUM(amount_untaxed_signed) FILTER (
+                    SELECT partner_id,
+                           SUM(amount) FILTER (
                                WHERE invoice_date >= %(since)s) AS revenue,
-                           SUM(amount_untaxed_signed) FILTER (
+                           SUM(amount) FILTER (
                                WHERE invoice_date >= %(half)s) AS recent,
-                           SUM(amount_untaxed_signed) FILTER (
+                           SUM(amount) FILTER (
                                WHERE invoice_date >= %(since)s
                                  AND invoice_date < %(half)s) AS earlier
-                      FROM account_move
-                     WHERE company_id = %(company)s AND state = 'posted'
-                       AND move_type IN ('out_invoice', 'out_refund')
-                  GROUP BY commercial_partner_id
+                      FROM (%(revenue)s) move
+                  GROUP BY partner_id
                 ),
                 tx_day AS (
                     SELECT partner_id, day, SUM(amount) AS amount
@@ -416,6 +416,7 @@ class LabSegmentSnapshot(models.Model):
                 today=today,
                 company=company.id,
                 transactions=transactions,
+                revenue=revenue_sql(company_id=company.id),
                 service=self.env["lab.service.quality"]._table_query,
             )
         )

@@ -282,15 +282,15 @@ class ResPartner(models.Model):
     )
 
     # Segments (latest run of the segmentation engine)
+    # The customer's latest segment snapshot in the current company, linked by
+    # each segmentation run (on the company: its contacts read it through their
+    # commercial partner).
     lab_segment_snapshot_id = fields.Many2one(
         "lab.segment.snapshot",
-        string="Latest Segments",
+        string="Segments",
         company_dependent=True,
         readonly=True,
         copy=False,
-        help="The customer's latest segment snapshot in the current company, "
-        "linked by each segmentation run (on the company: its contacts read it "
-        "through their commercial partner).",
         groups="lab_crm.group_lab_crm_user",
     )
     lab_tier = fields.Selection(

@@ -104,6 +104,7 @@ STEPS = [
     "_latest_levels",
     "unlink",
     "_insert",
+    "_link_latest",
     "_notify_churn",
     "_update_lifecycle",
 ]

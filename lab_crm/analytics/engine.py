@@ -1,11 +1,12 @@
 """The segmentation run: from the figures of every customer to their segments.
 
 ``run(data, settings)`` takes what ``lab.segment.snapshot._extract`` read (one dict
-per customer, plus the product categories each customer bought) and returns, per
-customer and in the order of ``lab_segment_snapshot.COLUMNS[3:]``, its revenue and
-Pareto tier, RFM scores and segment, BG/NBD probability of being active and
-expected transactions, lifetime value, loyalty type, churn level and reasons, and
-the services to suggest. No database here: plain numbers in, plain numbers out.
+per customer, plus the product categories each customer bought) and returns named
+columns (``RESULT_COLUMNS``: a list per name, one value per customer in the order
+of ``data["partner_ids"]``): revenue and Pareto tier, RFM scores and segment,
+BG/NBD probability of being active and expected transactions, lifetime value,
+loyalty type, churn level and reasons, and the services to suggest. No database
+here: plain numbers in, plain numbers out.
 """
 
 import json
@@ -19,6 +20,29 @@ from . import bgnbd, churn, clv, crosssell, gammagamma, loyalty, pareto, rfm
 NEVER_RECENCY_DAYS = 3650
 # Fewer customers with repeat purchases than this: no BG/NBD or Gamma-Gamma fit.
 MIN_REPEAT_CUSTOMERS = 10
+# The names of the columns run() returns (lab.segment.snapshot's fields).
+RESULT_COLUMNS = (
+    "revenue",
+    "revenue_share",
+    "cumulative_share",
+    "tier",
+    "transaction_count",
+    "recency_days",
+    "r_score",
+    "f_score",
+    "m_score",
+    "rfm_segment",
+    "probability_alive",
+    "expected_transactions",
+    "clv",
+    "satisfaction",
+    "open_complaints",
+    "sample_count",
+    "loyalty_type",
+    "churn_level",
+    "churn_reasons",
+    "suggested_categories",
+)
 
 
 def _floats(rows, key, default=math.nan):
@@ -28,7 +52,7 @@ def _floats(rows, key, default=math.nan):
 
 
 def run(data, settings, fits=None):
-    """The results per customer (see the module's docstring).
+    """The results, by column name (see the module's docstring).
 
     ``fits``, optional, a dict: its "bgnbd" and "gammagamma" parameters (tuples,
     from an earlier run) start the maximum-likelihood fits, which then converge in
@@ -38,7 +62,7 @@ def run(data, settings, fits=None):
     fits = {} if fits is None else fits
     rows, today = data["rows"], data["today"]
     if not rows:
-        return []
+        return {name: [] for name in RESULT_COLUMNS}
     ids = np.array(data["partner_ids"])
     revenue = _floats(rows, "revenue", 0.0)
     tiers = pareto.abc_tiers(
@@ -113,36 +137,35 @@ def run(data, settings, fits=None):
     )
     suggestions = _suggestions(data, ids)
 
-    # Columns as Python lists (one conversion each), then zipped into rows.
+    # Columns as Python lists (one conversion each).
     has_tx_list = has_tx.tolist()
-    columns = [
-        revenue.tolist(),
-        (100.0 * tiers.share).tolist(),
-        (100.0 * tiers.cumulative_share).tolist(),
-        np.asarray(tiers.tier).astype(str).tolist(),
-        period_count.astype(int).tolist(),
-        [
+    return {
+        "revenue": revenue.tolist(),
+        "revenue_share": (100.0 * tiers.share).tolist(),
+        "cumulative_share": (100.0 * tiers.cumulative_share).tolist(),
+        "tier": np.asarray(tiers.tier).astype(str).tolist(),
+        "transaction_count": period_count.astype(int).tolist(),
+        "recency_days": [
             days if active else None
             for days, active in zip(
                 recency.astype(int).tolist(), has_tx_list, strict=True
             )
         ],
-        np.asarray(scores.r).astype(int).tolist(),
-        np.asarray(scores.f).astype(int).tolist(),
-        np.asarray(scores.m).astype(int).tolist(),
-        np.asarray(segments).astype(str).tolist(),
-        _numbers(p_alive),
-        _numbers(expected),
-        _numbers(lifetime),
-        _numbers(satisfaction),
-        _floats(rows, "open_complaints", 0.0).astype(int).tolist(),
-        _floats(rows, "sample_count", 0.0).astype(int).tolist(),
-        np.asarray(loyalty_type).astype(str).tolist(),
-        np.asarray(churned.level).astype(str).tolist(),
-        [",".join(reasons) or None for reasons in churned.reasons],
-        suggestions,
-    ]
-    return list(zip(*columns, strict=True))
+        "r_score": np.asarray(scores.r).astype(int).tolist(),
+        "f_score": np.asarray(scores.f).astype(int).tolist(),
+        "m_score": np.asarray(scores.m).astype(int).tolist(),
+        "rfm_segment": np.asarray(segments).astype(str).tolist(),
+        "probability_alive": _numbers(p_alive),
+        "expected_transactions": _numbers(expected),
+        "clv": _numbers(lifetime),
+        "satisfaction": _numbers(satisfaction),
+        "open_complaints": _floats(rows, "open_complaints", 0.0).astype(int).tolist(),
+        "sample_count": _floats(rows, "sample_count", 0.0).astype(int).tolist(),
+        "loyalty_type": np.asarray(loyalty_type).astype(str).tolist(),
+        "churn_level": np.asarray(churned.level).astype(str).tolist(),
+        "churn_reasons": [",".join(reasons) or None for reasons in churned.reasons],
+        "suggested_categories": suggestions,
+    }
 
 
 def _fit(fit, fits, key, param_type, *arrays):

@@ -84,12 +84,6 @@ def _share_company(partner, other):
     )
 
 
-def _label(record, fname):
-    """The label of a selection value of ``record``."""
-    selection = record._fields[fname]._description_selection(record.env)
-    return dict(selection).get(record[fname]) or False
-
-
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -158,7 +152,8 @@ class ResPartner(models.Model):
     lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
         default="prospect",
-        tracking=True,
+        # Not tracked: the segmentation run sets it, in bulk (see
+        # lab.segment.snapshot._update_lifecycle); a loss is, through its reason.
         # Staff's, not Lab CRM's: every new partner gets the default, whoever
         # creates it (a user's partner too).
         groups="base.group_user",
@@ -288,41 +283,52 @@ class ResPartner(models.Model):
     )
 
     # Segments (latest run of the segmentation engine)
-    lab_tier = fields.Selection(
-        [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")],
-        string="Value Tier",
-        compute="_compute_lab_segments",
+    # The customer's latest segment snapshot in the current company, linked by
+    # each segmentation run (on the company: its contacts read it through their
+    # commercial partner).
+    lab_segment_snapshot_id = fields.Many2one(
+        "lab.segment.snapshot",
+        string="Segments",
+        company_dependent=True,
+        readonly=True,
+        copy=False,
         groups="lab_crm.group_lab_crm_user",
     )
-    lab_rfm_segment = fields.Char(
+    lab_tier = fields.Selection(
+        related="commercial_partner_id.lab_segment_snapshot_id.tier",
+        string="Value Tier",
+        groups="lab_crm.group_lab_crm_user",
+    )
+    lab_rfm_segment = fields.Selection(
+        related="commercial_partner_id.lab_segment_snapshot_id.rfm_segment",
         string="RFM Segment",
-        compute="_compute_lab_segments",
         groups="lab_crm.group_lab_crm_user",
     )
     lab_probability_alive = fields.Float(
+        related="commercial_partner_id.lab_segment_snapshot_id.probability_alive",
         string="Probability Active",
-        compute="_compute_lab_segments",
         digits=(16, 2),
         groups="lab_crm.group_lab_crm_user",
     )
-    lab_clv = fields.Float(
+    lab_clv = fields.Monetary(
+        related="commercial_partner_id.lab_segment_snapshot_id.clv",
         string="Lifetime Value",
-        compute="_compute_lab_segments",
+        currency_field="currency_id",
         groups="lab_crm.group_lab_crm_user",
     )
-    lab_loyalty_type = fields.Char(
+    lab_loyalty_type = fields.Selection(
+        related="commercial_partner_id.lab_segment_snapshot_id.loyalty_type",
         string="Loyalty Type",
-        compute="_compute_lab_segments",
         groups="lab_crm.group_lab_crm_user",
     )
-    lab_churn_level = fields.Char(
+    lab_churn_level = fields.Selection(
+        related="commercial_partner_id.lab_segment_snapshot_id.churn_level",
         string="Churn Risk",
-        compute="_compute_lab_segments",
         groups="lab_crm.group_lab_crm_user",
     )
     lab_suggested_categories = fields.Char(
+        related="commercial_partner_id.lab_segment_snapshot_id.suggested_categories",
         string="Suggested Services",
-        compute="_compute_lab_segments",
         groups="lab_crm.group_lab_crm_user",
     )
 
@@ -468,22 +474,6 @@ class ResPartner(models.Model):
             partner.complaint_open_count = still_open.get(partner._origin, 0)
             partner.complaint_count_12m = recent.get(partner._origin, 0)
 
-    def _compute_lab_segments(self):
-        latest = self.env["lab.segment.snapshot"]._latest(
-            self._origin.commercial_partner_id
-        )
-        for partner in self:
-            row = latest.get(partner._origin.commercial_partner_id)
-            partner.lab_tier = row.tier if row else False
-            partner.lab_rfm_segment = row and _label(row, "rfm_segment")
-            partner.lab_probability_alive = row.probability_alive if row else 0.0
-            partner.lab_clv = row.clv if row else 0.0
-            partner.lab_loyalty_type = row and _label(row, "loyalty_type")
-            partner.lab_churn_level = row and _label(row, "churn_level")
-            partner.lab_suggested_categories = (
-                row.suggested_categories if row else False
-            )
-
     def action_view_relationship_curve(self):
         self.env["lab.customer.document"]._lab_check_groups(
             "lab_crm.group_lab_crm_user"
@@ -524,27 +514,7 @@ class ResPartner(models.Model):
             .sudo()
             .get_param("lab_crm.credit_hold_overdue_days", 60)
         )
-        # A view computed on the fly: what an earlier read cached may be stale.
-        # Only these customers' items are read (a sale order confirmation must
-        # not aggregate every customer's).
-        Arrears = (
-            self.env["lab.arrears.customer"]
-            .sudo()
-            .with_context(lab_arrears_customer_ids=customers.ids)
-        )
-        Arrears.invalidate_model()
-        arrears = {
-            row.partner_id: row
-            for row in Arrears.search_fetch(
-                [("partner_id", "in", customers.ids), ("company_id", "=", company.id)],
-                [
-                    "partner_id",
-                    "amount_open",
-                    "max_days_overdue",
-                    "oldest_overdue_move_id",
-                ],
-            )
-        }
+        arrears = self.env["lab.arrears.customer"].sudo()._figures(customers, company)
         latest_risk = self.env["lab.customer.risk"]._latest(customers)
         today = fields.Date.context_today(self)
         reasons = {}
@@ -560,13 +530,13 @@ class ResPartner(models.Model):
             if released and released >= today:
                 continue
             found = []
-            if row and limit_days and row.max_days_overdue > limit_days:
+            if row and limit_days and row["max_days_overdue"] > limit_days:
                 found.append(
                     self.env._(
                         "Invoice %(invoice)s is %(days)s days overdue (more than "
                         "%(limit)s).",
-                        invoice=row.oldest_overdue_move_id.name,
-                        days=row.max_days_overdue,
+                        invoice=row["oldest_overdue_move_id"].name,
+                        days=row["max_days_overdue"],
                         limit=limit_days,
                     )
                 )
@@ -575,13 +545,13 @@ class ResPartner(models.Model):
                 row
                 and company.account_use_credit_limit
                 and credit_limit
-                and row.amount_open > credit_limit
+                and row["amount_open"] > credit_limit
             ):
                 found.append(
                     self.env._(
                         "The open receivable %(open)s is over the credit limit "
                         "%(limit)s.",
-                        open=company.currency_id.format(row.amount_open),
+                        open=company.currency_id.format(row["amount_open"]),
                         limit=company.currency_id.format(credit_limit),
                     )
                 )

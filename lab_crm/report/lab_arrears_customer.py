@@ -1,6 +1,8 @@
+from contextlib import contextmanager
+
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .lab_arrears_line import receivable_lines_sql
@@ -67,88 +69,70 @@ class LabArrearsCustomer(models.Model):
 
     @property
     def _table_query(self):
-        # One pass over the receivable items, grouped by customer (commercial
-        # partner) and company. An invoice item's payment date is stored on it
-        # (lab_paid_date, the latest of its reconciliations), so no other table
-        # is read per item. GREATEST ignores NULLs, hence the days-late figures
-        # filter on a payment; the oldest overdue invoice is the least [-days
-        # overdue, move] pair. Amounts are summed per item as float8 (numeric
-        # sums cost a fifth of the query) and each customer's totals rounded to
-        # the units of its currency (cents): 0.1 + 0.2 - 0.3 is 0 again, so that
-        # "overdue > 0" means it. The buckets compare due dates with fixed days
-        # rather than computing each item's days overdue once per bucket.
-        # PostgreSQL's JIT compiles this query's hundred expressions at a cost
-        # (seconds at 100,000 customers) above what it saves: off for the rest of
-        # this transaction (the Odoo queries that may follow gain nothing from it).
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        return self._query()
+
+    # The query, in parts ----------------------------------------------------------
+
+    def _query(self, customer_ids=None):
+        """Every customer's row (one per customer and company), or only the rows
+        of the commercial partners ``customer_ids``: then only their receivable
+        items are read."""
+        return SQL(
+            "WITH item AS (%s) SELECT %s FROM %s WHERE %s",
+            self._item(customer_ids),
+            self._select(),
+            self._from(),
+            self._where(),
+        )
+
+    def _item(self, customer_ids=None):
+        """One pass over the receivable items, grouped by customer (commercial
+        partner) and company: the bucket sums and the payment figures.
+
+        An invoice item's payment date is stored on it (lab_paid_date, the latest
+        of its reconciliations), so no other table is read per item. GREATEST
+        ignores NULLs, hence the days-late figures filter on a payment; the oldest
+        overdue invoice is the least [-days overdue, move] pair. Amounts are
+        summed per item as float8 (numeric sums cost a fifth of the query). The
+        buckets compare due dates with fixed days rather than computing each
+        item's days overdue once per bucket."""
         today = fields.Date.context_today(self)
         return SQL(
             """
-            WITH item AS (
-                SELECT line.partner_id, line.company_id, MIN(line.id) AS id,
-                       SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due >= %(today)s) AS amount_not_due,
-                       SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_30)s
-                                                         AND %(due_1)s)
-                           AS amount_1_30,
-                       SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_60)s
-                                                         AND %(due_31)s)
-                           AS amount_31_60,
-                       SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due BETWEEN %(due_90)s
-                                                         AND %(due_61)s)
-                           AS amount_61_90,
-                       SUM(line.amount_residual::float8)
-                           FILTER (WHERE line.date_due < %(due_90)s) AS amount_over_90,
-                       MIN(ARRAY[-line.days_overdue, line.move_id]) FILTER (
-                           WHERE line.date_due < %(today)s AND line.amount_residual > 0
-                       ) AS oldest,
-                       BOOL_OR(line.amount_residual != 0) AS has_open,
-                       COUNT(line.paid_date) AS paid_count,
-                       SUM(GREATEST(line.paid_date - line.date_due, 0))
-                           FILTER (WHERE line.paid_date IS NOT NULL) AS days_late,
-                       SUM(GREATEST(line.paid_date - line.date_due, 0)
-                           * line.balance::float8)
-                           FILTER (WHERE line.paid_date IS NOT NULL)
-                           AS balance_days_late,
-                       SUM(line.balance::float8)
-                           FILTER (WHERE line.paid_date IS NOT NULL) AS paid_balance,
-                       COUNT(*) FILTER (WHERE line.paid_date <= line.date_due)
-                           AS on_time_count
-                  FROM (%(lines)s) line
-              GROUP BY line.partner_id, line.company_id
-            )
-            SELECT item.id, item.partner_id, item.company_id,
-                   %(amount_open)s AS amount_open,
-                   %(amount_overdue)s AS amount_overdue,
-                   %(amount_not_due)s AS amount_not_due,
-                   %(amount_1_30)s AS amount_1_30,
-                   %(amount_31_60)s AS amount_31_60,
-                   %(amount_61_90)s AS amount_61_90,
-                   %(amount_over_90)s AS amount_over_90,
-                   %(today)s::date + item.oldest[1] AS oldest_overdue_date,
-                   item.oldest[2] AS oldest_overdue_move_id,
-                   COALESCE(-item.oldest[1], 0) AS max_days_overdue,
-                   item.paid_count::int AS paid_invoice_count,
-                   COALESCE(item.days_late::float8 / NULLIF(item.paid_count, 0), 0)
-                       AS avg_days_late,
-                   COALESCE(item.balance_days_late / NULLIF(item.paid_balance, 0), 0)
-                       AS weighted_days_late,
-                   COALESCE(100.0 * item.on_time_count / NULLIF(item.paid_count, 0), 0)
-                       ::float8 AS on_time_share
-              FROM item
-              JOIN (SELECT company.id, POWER(10.0::float8, currency.decimal_places)
-                                       AS units
-                      FROM res_company company
-                      JOIN res_currency currency ON currency.id = company.currency_id
-                   ) money ON money.id = item.company_id
-             WHERE item.has_open OR item.paid_count > 0
+            SELECT line.partner_id, line.company_id, MIN(line.id) AS id,
+                   SUM(line.amount_residual::float8)
+                       FILTER (WHERE line.date_due >= %(today)s) AS amount_not_due,
+                   SUM(line.amount_residual::float8)
+                       FILTER (WHERE line.date_due BETWEEN %(due_30)s AND %(due_1)s)
+                       AS amount_1_30,
+                   SUM(line.amount_residual::float8)
+                       FILTER (WHERE line.date_due BETWEEN %(due_60)s AND %(due_31)s)
+                       AS amount_31_60,
+                   SUM(line.amount_residual::float8)
+                       FILTER (WHERE line.date_due BETWEEN %(due_90)s AND %(due_61)s)
+                       AS amount_61_90,
+                   SUM(line.amount_residual::float8)
+                       FILTER (WHERE line.date_due < %(due_90)s) AS amount_over_90,
+                   MIN(ARRAY[-line.days_overdue, line.move_id]) FILTER (
+                       WHERE line.date_due < %(today)s AND line.amount_residual > 0
+                   ) AS oldest,
+                   BOOL_OR(line.amount_residual != 0) AS has_open,
+                   COUNT(line.paid_date) AS paid_count,
+                   SUM(GREATEST(line.paid_date - line.date_due, 0))
+                       FILTER (WHERE line.paid_date IS NOT NULL) AS days_late,
+                   SUM(GREATEST(line.paid_date - line.date_due, 0)
+                       * line.balance::float8)
+                       FILTER (WHERE line.paid_date IS NOT NULL) AS balance_days_late,
+                   SUM(line.balance::float8)
+                       FILTER (WHERE line.paid_date IS NOT NULL) AS paid_balance,
+                   COUNT(*) FILTER (WHERE line.paid_date <= line.date_due)
+                       AS on_time_count
+              FROM (%(lines)s) line
+          GROUP BY line.partner_id, line.company_id
             """,
             lines=receivable_lines_sql(
                 today,
-                customer_ids=self.env.context.get("lab_arrears_customer_ids"),
+                customer_ids=customer_ids,
                 paid_since=today - relativedelta(months=24),
             ),
             today=today,
@@ -156,8 +140,110 @@ class LabArrearsCustomer(models.Model):
                 f"due_{days}": today - relativedelta(days=days)
                 for days in (1, 30, 31, 60, 61, 90)
             },
-            **self._amount_sql(),
         )
+
+    def _select(self):
+        """The fields, from the customer's sums (``item``) and its company's
+        currency units (``money``)."""
+        today = fields.Date.context_today(self)
+        amounts = self._amount_sql()
+        return SQL(
+            """
+            item.id, item.partner_id, item.company_id,
+            %(amount_open)s AS amount_open,
+            %(amount_overdue)s AS amount_overdue,
+            %(amount_not_due)s AS amount_not_due,
+            %(amount_1_30)s AS amount_1_30,
+            %(amount_31_60)s AS amount_31_60,
+            %(amount_61_90)s AS amount_61_90,
+            %(amount_over_90)s AS amount_over_90,
+            %(today)s::date + item.oldest[1] AS oldest_overdue_date,
+            item.oldest[2] AS oldest_overdue_move_id,
+            COALESCE(-item.oldest[1], 0) AS max_days_overdue,
+            item.paid_count::int AS paid_invoice_count,
+            COALESCE(item.days_late::float8 / NULLIF(item.paid_count, 0), 0)
+                AS avg_days_late,
+            COALESCE(item.balance_days_late / NULLIF(item.paid_balance, 0), 0)
+                AS weighted_days_late,
+            COALESCE(100.0 * item.on_time_count / NULLIF(item.paid_count, 0), 0)
+                ::float8 AS on_time_share
+            """,
+            today=today,
+            **amounts,
+        )
+
+    def _from(self):
+        return SQL(
+            """
+            item
+            JOIN (SELECT company.id,
+                         POWER(10.0::float8, currency.decimal_places) AS units
+                    FROM res_company company
+                    JOIN res_currency currency ON currency.id = company.currency_id
+                 ) money ON money.id = item.company_id
+            """
+        )
+
+    def _where(self):
+        """Customers with an open item, or an invoice paid in the last 24 months."""
+        return SQL("item.has_open OR item.paid_count > 0")
+
+    # Reading -------------------------------------------------------------------
+
+    @contextmanager
+    def _without_jit(self):
+        """PostgreSQL's JIT compiles this query's hundred expressions at a cost
+        (seconds at 100,000 customers) above what it saves: off while it runs,
+        then back to what it was (on an error, the rollback restores it)."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', TRUE)")
+        [previous, _off] = cr.fetchone()
+        yield
+        cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", previous))
+
+    def _fetch_query(self, query, fields):
+        with self._without_jit():
+            return super()._fetch_query(query, fields)
+
+    @api.model
+    def _read_group(self, *args, **kwargs):
+        with self._without_jit():
+            return super()._read_group(*args, **kwargs)
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        with self._without_jit():
+            return super().search_count(domain, limit=limit)
+
+    @api.model
+    def _figures(self, customers, company=None):
+        """The arrears of ``customers`` (commercial partners) in ``company`` (by
+        default the current one), read now: ``{customer: {field: value}}``, the
+        invoice a many2one's record, a customer without arrears left out. Only
+        their receivable items are read (a sale order confirmation must not
+        aggregate every customer's), and nothing is cached: no stale figures."""
+        self.check_access("read")
+        company = company or self.env.company
+        for model, field_names in self._depends.items():
+            self.env[model].flush_model(field_names)
+        with self._without_jit():
+            rows = self.env.execute_query_dict(
+                SQL(
+                    "SELECT * FROM (%s) arrears WHERE arrears.company_id = %s",
+                    self._query(customers.ids),
+                    company.id,
+                )
+            )
+        Partner, Move = self.env["res.partner"], self.env["account.move"]
+        return {
+            Partner.browse(row["partner_id"]): {
+                **row,
+                "partner_id": Partner.browse(row["partner_id"]),
+                "company_id": company,
+                "oldest_overdue_move_id": Move.browse(row["oldest_overdue_move_id"]),
+            }
+            for row in rows
+        }
 
     @staticmethod
     def _amount_sql():

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 from ..models.lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 from ..models.lab_sample import UNCOUNTED_STATES
 from ..models.lab_survey import ANSWERED_STATES
+from .revenue import revenue_sql
 
 CURVE_MONTHS = 12
 LAST_SAMPLES = 10
@@ -81,21 +82,7 @@ class ReportLabCustomerProfile(models.AbstractModel):
         )
         arrears = {}
         if show_arrears:
-            # A view computed on the fly, for these customers only: what an
-            # earlier read cached may be stale.
-            Arrears = self.env["lab.arrears.customer"].with_context(
-                lab_arrears_customer_ids=customers.ids
-            )
-            Arrears.invalidate_model()
-            arrears = {
-                row.partner_id: row
-                for row in Arrears.search(
-                    [
-                        ("partner_id", "in", customers.ids),
-                        ("company_id", "=", company.id),
-                    ]
-                )
-            }
+            arrears = self.env["lab.arrears.customer"]._figures(customers, company)
 
         sample_state_labels = Sample._fields["state"]._description_selection(self.env)
         profiles = {}
@@ -192,14 +179,10 @@ class ReportLabCustomerProfile(models.AbstractModel):
                                            interval '1 month')::date AS month
                 ),
                 revenue AS (
-                    SELECT commercial_partner_id AS partner_id,
+                    SELECT partner_id,
                            date_trunc('month', invoice_date)::date AS month,
-                           SUM(amount_untaxed_signed) AS revenue
-                      FROM account_move
-                     WHERE commercial_partner_id = ANY(%(customers)s)
-                       AND company_id = %(company)s AND state = 'posted'
-                       AND move_type IN ('out_invoice', 'out_refund')
-                       AND invoice_date >= %(start)s AND invoice_date < %(end)s
+                           SUM(amount) AS revenue
+                      FROM (%(revenue)s) move
                   GROUP BY 1, 2
                 ),
                 sample AS (
@@ -254,6 +237,12 @@ class ReportLabCustomerProfile(models.AbstractModel):
                 last=end - relativedelta(months=1),
                 end=end,
                 tz=tz,
+                revenue=revenue_sql(
+                    date_from=start,
+                    date_to=end - relativedelta(days=1),
+                    company_id=self.env.company.id,
+                    customer_ids=customers.ids,
+                ),
                 customers=customers.ids,
                 company=self.env.company.id,
                 uncounted=UNCOUNTED_STATES,

@@ -4,6 +4,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.lab_survey import ANSWERED_STATES
+from .revenue import revenue_sql
 
 
 class LabStaffKpi(models.Model):
@@ -97,22 +98,19 @@ class LabStaffKpi(models.Model):
         return SQL(
             """
             WITH invoiced AS (
-                SELECT company_id, commercial_partner_id AS partner_id,
-                       SUM(amount_untaxed_signed) FILTER (
+                SELECT company_id, partner_id,
+                       SUM(amount) FILTER (
                            WHERE invoice_date BETWEEN %(from)s AND %(to)s) AS revenue,
-                       SUM(amount_untaxed_signed) FILTER (
+                       SUM(amount) FILTER (
                            WHERE invoice_date >= %(prior)s AND invoice_date < %(from)s)
                            AS revenue_prior,
-                       MIN(invoice_date) FILTER (WHERE move_type = 'out_invoice')
-                           AS first_date,
-                       BOOL_OR(move_type = 'out_invoice'
-                               AND invoice_date BETWEEN %(from)s AND %(to)s) AS active,
-                       BOOL_OR(move_type = 'out_invoice' AND invoice_date >= %(prior)s
+                       MIN(invoice_date) FILTER (WHERE is_invoice) AS first_date,
+                       BOOL_OR(is_invoice AND invoice_date BETWEEN %(from)s AND %(to)s)
+                           AS active,
+                       BOOL_OR(is_invoice AND invoice_date >= %(prior)s
                                AND invoice_date < %(from)s) AS active_prior
-                  FROM account_move
-                 WHERE state = 'posted' AND move_type IN ('out_invoice', 'out_refund')
-                   AND invoice_date <= %(to)s
-              GROUP BY company_id, commercial_partner_id
+                  FROM (%(revenue)s) move
+              GROUP BY company_id, partner_id
             ),
             fact AS (
                 SELECT company_id, partner_id, revenue, revenue_prior,
@@ -159,6 +157,7 @@ class LabStaffKpi(models.Model):
              WHERE customer.user_id IS NOT NULL
           GROUP BY fact.company_id, customer.user_id
             """,
+            revenue=revenue_sql(date_to=date_to),
             **{"from": date_from, "to": date_to, "prior": prior_from},
             answered=ANSWERED_STATES,
         )

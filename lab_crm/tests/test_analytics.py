@@ -701,9 +701,9 @@ def test_engine_fits_lifetime_value_with_enough_repeat_customers():
     data, settings = _forty_customers()
     rows = data["rows"]
     results = engine.run(data, settings)
-    p_alive = np.array([result[10] for result in results], dtype=float)
-    expected = np.array([result[11] for result in results], dtype=float)
-    lifetime = np.array([result[12] for result in results], dtype=float)
+    p_alive = np.array(results["probability_alive"], dtype=float)
+    expected = np.array(results["expected_transactions"], dtype=float)
+    lifetime = np.array(results["clv"], dtype=float)
     assert np.all((p_alive > 0) & (p_alive <= 1))
     assert np.all(expected >= 0)
     repeat = np.array([row["days"] > 1 for row in rows])
@@ -725,9 +725,9 @@ def test_engine_starts_its_fits_where_the_last_run_ended():
     # used instead), the fits reach the same maximum.
     for start in (dict(fits), {"bgnbd": [0.0, -1.0, 1.0, 1.0], "gammagamma": "x"}):
         again = engine.run(data, settings, start)
-        for column in (10, 11, 12):  # P(active), expected transactions, CLV
-            before = np.array([row[column] for row in cold], dtype=float)
-            after = np.array([row[column] for row in again], dtype=float)
+        for column in ("probability_alive", "expected_transactions", "clv"):
+            before = np.array(cold[column], dtype=float)
+            after = np.array(again[column], dtype=float)
             np.testing.assert_allclose(after, before, rtol=1e-4)
 
 

@@ -65,10 +65,11 @@ FIELD_CLASSES = {
         "lab": """
             change_ids complaint_count complaint_count_12m complaint_open_count
             first_sample_date importance_grade lab_churn_level lab_clv lab_loyalty_type
-            lab_probability_alive lab_rfm_segment lab_suggested_categories
-            lab_survey_points lab_tier last_sample_date lifecycle_lost_reason
-            lost_to_competitor_id qualification_count qualification_ids sample_count
-            sample_count_12m sample_ids satisfaction_12m satisfaction_latest""",
+            lab_probability_alive lab_rfm_segment lab_segment_snapshot_id
+            lab_suggested_categories lab_survey_points lab_tier last_sample_date
+            lifecycle_lost_reason lost_to_competitor_id qualification_count
+            qualification_ids sample_count sample_count_12m sample_ids
+            satisfaction_12m satisfaction_latest""",
         "lab+accounting": """
             lab_credit_hold_reason lab_credit_hold_released_until lab_risk_class""",
         "accounting+manager": """

@@ -83,6 +83,46 @@ class TestSegmentation(LabSampleCommon):
         self.assertAlmostEqual(rows[c[3]].revenue_share, 8.0)
         self.assertEqual(c[0].lab_tier, "A")
 
+    @freeze_time("2026-06-30")
+    def test_latest_segments_through_one_link_per_company(self):
+        """A customer's segments are those of its latest snapshot in the current
+        company, read by its contacts too, and filtered and grouped like stored
+        fields; a run in another company links that company's snapshot and leaves
+        this company's link alone."""
+        big = self._customer("Big Ltd", user_id=self.lab_user.id)
+        small = self._customer("Small Ltd", user_id=self.lab_user.id)
+        contact = self.env["res.partner"].create(
+            {"name": "Li Wei", "parent_id": big.id}
+        )
+        for _n in range(9):
+            self._move(big, 1000, "2026-03-10")
+        self._move(small, 100, "2026-03-11")
+        with freeze_time("2026-05-31"):
+            self.Snapshot._recompute()
+        self.Snapshot._recompute()
+        latest = self._rows(big | small, date(2026, 6, 30))
+        self.assertEqual(big.lab_segment_snapshot_id, latest[big])
+        self.assertEqual(contact.lab_tier, "A")
+        Partner = self.env["res.partner"].with_user(self.lab_user)
+        self.assertEqual(
+            Partner.search([("id", "in", (big | small).ids), ("lab_tier", "=", "A")]),
+            big,
+        )
+        self.assertEqual(
+            dict(
+                Partner._read_group(
+                    [("id", "in", (big | small).ids)], ["lab_tier"], ["__count"]
+                )
+            ),
+            {"A": 1, "C": 1},
+        )
+        other = self.env["res.company"].create({"name": "Branch Lab"})
+        self.Snapshot.with_company(other)._recompute()
+        self.assertEqual(big.lab_segment_snapshot_id, latest[big])
+        # A shared customer with no revenue there: tier C in that company.
+        there = big.with_company(other).lab_segment_snapshot_id
+        self.assertEqual((there.company_id, there.tier), (other, "C"))
+
     def test_history_over_two_runs_and_the_churn_activity_once(self):
         # Two invoices a month apart, then silence: inactive for much longer than
         # its usual interval (2 points) and an open complaint (1 point) = high.

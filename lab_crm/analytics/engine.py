@@ -88,33 +88,10 @@ def run(data, settings, fits=None):
     scores = rfm.rfm_scores(recency, period_count, revenue)
     segments = rfm.segments(scores.r, scores.f, scores.m, rules=_rfm_rules(settings))
 
-    p_alive = np.full(len(rows), math.nan)
-    expected = np.full(len(rows), math.nan)
-    lifetime = np.full(len(rows), math.nan)
-    fit_mask = has_tx & (age > 0)
     repeat_value = _floats(rows, "repeat_value")
-    if np.count_nonzero(fit_mask & (x > 0)) >= MIN_REPEAT_CUSTOMERS:
-        fitted = _fit(
-            bgnbd.fit,
-            fits,
-            "bgnbd",
-            bgnbd.BGNBDParams,
-            x[fit_mask],
-            span[fit_mask],
-            age[fit_mask],
-        )
-        bg = fitted.params if fitted is not None and fitted.converged else None
-        if bg is not None:
-            p_alive[fit_mask] = bgnbd.probability_alive(
-                bg, x[fit_mask], span[fit_mask], age[fit_mask]
-            )
-            horizon_days = settings["horizon_months"] * clv.DAYS_PER_MONTH
-            expected[fit_mask] = bgnbd.conditional_expected_transactions(
-                bg, horizon_days, x[fit_mask], span[fit_mask], age[fit_mask]
-            )
-            lifetime[fit_mask] = _lifetime_value(
-                bg, x, span, age, repeat_value, fit_mask, settings, fits
-            )
+    p_alive, expected, lifetime = _lifetime_columns(
+        x, span, age, has_tx, repeat_value, settings, fits
+    )
 
     satisfaction = _floats(rows, "satisfaction")
     loyalty_type = loyalty.loyalty_types(
@@ -137,7 +114,69 @@ def run(data, settings, fits=None):
     )
     suggestions = _suggestions(data, ids)
 
-    # Columns as Python lists (one conversion each).
+    return _result_columns(
+        rows,
+        has_tx,
+        {
+            "revenue": revenue,
+            "tiers": tiers,
+            "period_count": period_count,
+            "recency": recency,
+            "scores": scores,
+            "segments": segments,
+            "p_alive": p_alive,
+            "expected": expected,
+            "lifetime": lifetime,
+            "satisfaction": satisfaction,
+            "loyalty_type": loyalty_type,
+            "churned": churned,
+            "suggestions": suggestions,
+        },
+    )
+
+
+def _lifetime_columns(x, span, age, has_tx, repeat_value, settings, fits):
+    """Probability active, expected transactions over the horizon and lifetime
+    value per customer (NaN where no model could be fitted: fewer than
+    MIN_REPEAT_CUSTOMERS repeat customers, or a fit that did not converge)."""
+    size = len(x)
+    p_alive = np.full(size, math.nan)
+    expected = np.full(size, math.nan)
+    lifetime = np.full(size, math.nan)
+    fit_mask = has_tx & (age > 0)
+    if np.count_nonzero(fit_mask & (x > 0)) < MIN_REPEAT_CUSTOMERS:
+        return p_alive, expected, lifetime
+    fitted = _fit(
+        bgnbd.fit,
+        fits,
+        "bgnbd",
+        bgnbd.BGNBDParams,
+        x[fit_mask],
+        span[fit_mask],
+        age[fit_mask],
+    )
+    bg = fitted.params if fitted is not None and fitted.converged else None
+    if bg is None:
+        return p_alive, expected, lifetime
+    p_alive[fit_mask] = bgnbd.probability_alive(
+        bg, x[fit_mask], span[fit_mask], age[fit_mask]
+    )
+    horizon_days = settings["horizon_months"] * clv.DAYS_PER_MONTH
+    expected[fit_mask] = bgnbd.conditional_expected_transactions(
+        bg, horizon_days, x[fit_mask], span[fit_mask], age[fit_mask]
+    )
+    lifetime[fit_mask] = _lifetime_value(
+        bg, x, span, age, repeat_value, fit_mask, settings, fits
+    )
+    return p_alive, expected, lifetime
+
+
+def _result_columns(rows, has_tx, computed):
+    """The results by column name, as Python lists (one conversion each), from
+    the arrays ``run`` computed (``computed``, by name)."""
+    revenue, tiers, scores = (computed[key] for key in ("revenue", "tiers", "scores"))
+    period_count, recency = computed["period_count"], computed["recency"]
+    churned = computed["churned"]
     has_tx_list = has_tx.tolist()
     return {
         "revenue": revenue.tolist(),
@@ -154,17 +193,17 @@ def run(data, settings, fits=None):
         "r_score": np.asarray(scores.r).astype(int).tolist(),
         "f_score": np.asarray(scores.f).astype(int).tolist(),
         "m_score": np.asarray(scores.m).astype(int).tolist(),
-        "rfm_segment": np.asarray(segments).astype(str).tolist(),
-        "probability_alive": _numbers(p_alive),
-        "expected_transactions": _numbers(expected),
-        "clv": _numbers(lifetime),
-        "satisfaction": _numbers(satisfaction),
+        "rfm_segment": np.asarray(computed["segments"]).astype(str).tolist(),
+        "probability_alive": _numbers(computed["p_alive"]),
+        "expected_transactions": _numbers(computed["expected"]),
+        "clv": _numbers(computed["lifetime"]),
+        "satisfaction": _numbers(computed["satisfaction"]),
         "open_complaints": _floats(rows, "open_complaints", 0.0).astype(int).tolist(),
         "sample_count": _floats(rows, "sample_count", 0.0).astype(int).tolist(),
-        "loyalty_type": np.asarray(loyalty_type).astype(str).tolist(),
+        "loyalty_type": np.asarray(computed["loyalty_type"]).astype(str).tolist(),
         "churn_level": np.asarray(churned.level).astype(str).tolist(),
         "churn_reasons": [",".join(reasons) or None for reasons in churned.reasons],
-        "suggested_categories": suggestions,
+        "suggested_categories": computed["suggestions"],
     }
 
 

@@ -60,48 +60,8 @@ class LabHandoverWizard(models.TransientModel):
                     Partner._fields[role]._description_string(self.env)
                 )
         moved = Partner.browse([partner.id for partner in roles_by_partner])
-
-        customers = moved.commercial_partner_id
-        opportunities = (
-            self.env["crm.lead"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", departing.id),
-                    ("type", "=", "opportunity"),
-                    ("won_status", "=", "pending"),
-                    ("partner_id", "child_of", customers.ids),
-                ]
-            )
-        )
-        opportunities.write({"user_id": successor.id})
-
-        qualifications = (
-            self.env["lab.qualification"]
-            .sudo()
-            .search([("partner_id", "in", moved.ids)])
-        )
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("user_id", "=", departing.id),
-                    "|",
-                    "|",
-                    "&",
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", moved.ids),
-                    "&",
-                    ("res_model", "=", "crm.lead"),
-                    ("res_id", "in", opportunities.ids),
-                    "&",
-                    ("res_model", "=", "lab.qualification"),
-                    ("res_id", "in", qualifications.ids),
-                ]
-            )
-        )
-        activities.write({"user_id": successor.id})
+        opportunities = self._move_opportunities(moved.commercial_partner_id)
+        activities = self._move_activities(moved, opportunities)
 
         for partner, roles in roles_by_partner.items():
             partner.message_post(
@@ -133,3 +93,52 @@ class LabHandoverWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _move_opportunities(self, customers):
+        """The departing user's open opportunities with ``customers``, moved to
+        the successor."""
+        opportunities = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.departing_user_id.id),
+                    ("type", "=", "opportunity"),
+                    ("won_status", "=", "pending"),
+                    ("partner_id", "child_of", customers.ids),
+                ]
+            )
+        )
+        opportunities.write({"user_id": self.successor_id.id})
+        return opportunities
+
+    def _move_activities(self, partners, opportunities):
+        """The departing user's open activities on ``partners``, their
+        qualifications and ``opportunities``, moved to the successor."""
+        qualifications = (
+            self.env["lab.qualification"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids)])
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("user_id", "=", self.departing_user_id.id),
+                    "|",
+                    "|",
+                    "&",
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", partners.ids),
+                    "&",
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", opportunities.ids),
+                    "&",
+                    ("res_model", "=", "lab.qualification"),
+                    ("res_id", "in", qualifications.ids),
+                ]
+            )
+        )
+        activities.write({"user_id": self.successor_id.id})
+        return activities

@@ -518,11 +518,7 @@ class ResPartner(models.Model):
         """
         company = self.env.company
         customers = self._origin.commercial_partner_id
-        limit_days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.credit_hold_overdue_days", 60)
-        )
+        limit_days = company.sudo().lab_credit_hold_overdue_days
         # A view computed on the fly: what an earlier read cached may be stale.
         # Only these customers' items are read (a sale order confirmation must
         # not aggregate every customer's).

@@ -370,9 +370,7 @@ class TestOverdueComplaints(LabComplaintCommon):
         self.assertFalse(customer.signup_type)
 
     def test_responsible_and_complaints_manager_told_once(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.complaint_manager_id", self.lab_manager.id
-        )
+        self.env.company.lab_complaint_manager_id = self.lab_manager
         Complaint = self.env["lab.complaint"]
         with freeze_time("2026-06-05"):
             Complaint._cron_notify_overdue()
@@ -403,9 +401,7 @@ class TestOverdueComplaints(LabComplaintCommon):
         )
 
     def test_a_moved_deadline_is_noticed_again(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.complaint_manager_id", self.lab_manager.id
-        )
+        self.env.company.lab_complaint_manager_id = self.lab_manager
         Complaint = self.env["lab.complaint"]
         with freeze_time("2026-06-05"):
             Complaint._cron_notify_overdue()

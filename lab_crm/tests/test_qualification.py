@@ -9,9 +9,7 @@ class TestQualification(LabCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.qualification_expiry_days", 30
-        )
+        cls.env.company.lab_qualification_expiry_days = 30
         Qualification = cls.env["lab.qualification"]
         cls.licence = Qualification.create(
             {
@@ -65,9 +63,7 @@ class TestQualification(LabCrmCommon):
                 self.assertIn(self.licence, found)
 
     def test_window_comes_from_settings(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.qualification_expiry_days", 90
-        )
+        self.env.company.lab_qualification_expiry_days = 90
         with freeze_time("2026-04-15"):  # 76 days before expiry
             self.assertEqual(self.licence.status, "expiring")
 

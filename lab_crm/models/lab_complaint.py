@@ -51,7 +51,6 @@ CATEGORIES = [
     ("other", "Other"),
 ]
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
-# Days to handle a complaint, per severity, unless set in Settings.
 
 
 class LabComplaint(models.Model):

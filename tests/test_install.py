@@ -382,3 +382,50 @@ def test_upgrade_rewrites_the_record_rules(odoo, new_db):
         " WHERE module = %s AND model = 'ir.rule' AND noupdate",
         [MODULE],
     ), "rules left noupdate: the next upgrade would not rewrite them"
+
+
+# As 19.0.1.2.0 left a database: the settings were configuration parameters, the
+# same for every company. A second company is made.
+GLOBAL_SETTINGS_SCRIPT = """
+env["res.company"].create({"name": "Second Laboratory"})
+params = env["ir.config_parameter"]
+params.set_param("lab_crm.credit_hold_overdue_days", "45")
+params.set_param("lab_crm.complaint_days_major", "5")
+env.cr.execute(
+    "UPDATE ir_module_module SET latest_version = '19.0.1.2.0'"
+    " WHERE name = 'lab_crm'"
+)
+env.cr.commit()
+print("RESULT done")
+"""
+
+
+def test_upgrade_gives_every_company_the_global_settings(odoo, new_db):
+    """The settings that were one set for the database (configuration parameters)
+    become each company's on upgrade: every company carries the values set, the
+    defaults where none was, and the parameters are gone."""
+    db = new_db("settings")
+    odoo.copy_db(os.environ["LAB_CRM_BASE_DB"], db)
+    odoo.odoo("-d", db, "-i", MODULE, "--stop-after-init").assert_clean(
+        "installing lab_crm"
+    )
+    run = odoo.odoo("shell", "-d", db, "--no-http", input=GLOBAL_SETTINGS_SCRIPT)
+    assert run.returncode == 0 and "RESULT done" in run.output, run.report()
+
+    odoo.odoo("-d", db, "-u", MODULE, "--stop-after-init").assert_clean(
+        "upgrading lab_crm"
+    )
+    companies = odoo.query(
+        db,
+        "SELECT name, lab_credit_hold_overdue_days, lab_complaint_days_major,"
+        " lab_complaint_days_minor FROM res_company ORDER BY id",
+    )
+    assert len(companies) == 2
+    for name, hold_days, major_days, minor_days in companies:
+        assert (hold_days, major_days) == (45, 5), name
+        assert minor_days == 15, f"{name}: the default, no parameter was set"
+    assert not odoo.query(
+        db,
+        "SELECT key FROM ir_config_parameter WHERE key = ANY(%s)",
+        [["lab_crm.credit_hold_overdue_days", "lab_crm.complaint_days_major"]],
+    ), "the parameters are gone"

@@ -365,13 +365,15 @@ def test_upgrade_from_the_previous_main(odoo, tmp_path, record_property):
         assert after["records"] == before["records"]
         # The rules are the files' again (they are no longer noupdate).
         assert " ".join(after["rule"].split()) == file_rule_domains()[TAMPERED_RULE]
-        # The settings keep their values, wherever they live now: the parameter,
-        # or a field of every company named after it.
+        # The settings keep their values: every company's field (lab_ and the
+        # parameter's name) holds it, and the global parameter is gone.
         for key, value in SETTINGS.items():
             found = after["settings"][key]
-            assert found["parameter"] == str(value) or any(
-                values == [value] * len(values) and values
-                for values in found["companies"].values()
-            ), f"{key}: {value} is lost after the upgrade ({found})"
+            field = "lab_" + key.split(".", 1)[1]
+            values = found["companies"].get(field)
+            assert values and values == [value] * len(values), (
+                f"{key}: {value} is lost after the upgrade ({found})"
+            )
+            assert found["parameter"] is None, f"{key} is left behind ({found})"
     finally:
         odoo.drop_db(db)

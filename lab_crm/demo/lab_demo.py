@@ -277,9 +277,7 @@ class LabDemo(models.AbstractModel):
         # The demo's customers are regulars (monthly submissions, quarterly
         # invoices for most): sample days are the transactions that tell a
         # customer who stopped from one between two invoices.
-        self.env["ir.config_parameter"].set_param(
-            "lab_crm.segment_transactions", "samples"
-        )
+        self.env.company.lab_segment_transactions = "samples"
         self.env["lab.segment.snapshot"]._recompute()
         self.env["lab.customer.risk"]._refit()
         self.env["lab.arrears.reminder"]._propose_reminders()

@@ -2,8 +2,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .lab_survey import DEFAULT_FOLLOW_UP_PERIOD_DAYS
-
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -82,13 +80,14 @@ class CrmLead(models.Model):
     @api.model
     def _cron_lab_warranty_follow_ups(self):
         """A follow-up visit (回访) for each won project in its warranty period,
-        at most one per project per follow-up period (Settings)."""
-        period = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.follow_up_period_days", DEFAULT_FOLLOW_UP_PERIOD_DAYS)
-        )
+        at most one per project per follow-up period (the Settings of the lead's
+        company; of the current company for a lead without one)."""
         today = fields.Date.context_today(self)
+
+        def since(lead):  # the start of the lead's period
+            company = (lead.company_id or self.env.company).sudo()
+            return today - timedelta(days=company.lab_follow_up_period_days)
+
         leads = self.search(
             [
                 ("stage_id.is_won", "=", True),
@@ -100,13 +99,15 @@ class CrmLead(models.Model):
         Survey = self.env["lab.survey"]
         recent = {
             lead
-            for [lead] in Survey._read_group(
+            for lead, last in Survey._read_group(
                 [
                     ("lead_id", "in", leads.ids),
-                    ("date", ">", today - timedelta(days=period)),
+                    ("date", ">", min(map(since, leads), default=today)),
                 ],
                 ["lead_id"],
+                ["date:max"],
             )
+            if last > since(lead)
         }
         return Survey.create(
             [

@@ -41,8 +41,6 @@ CATEGORIES = [
     ("other", "Other"),
 ]
 SEVERITIES = [("minor", "Minor"), ("major", "Major"), ("critical", "Critical")]
-# Days to handle a complaint, per severity, unless set in Settings.
-DEFAULT_DEADLINE_DAYS = {"minor": 15, "major": 7, "critical": 3}
 
 
 class LabComplaint(models.Model):
@@ -285,13 +283,12 @@ class LabComplaint(models.Model):
         for complaint in self:
             complaint.report_number = complaint.sample_id.report_number
 
-    @api.depends("severity", "received_date")
+    @api.depends("severity", "received_date", "company_id")
     def _compute_deadline(self):
-        days = self._deadline_days()
         for complaint in self:
             received = complaint.received_date
             complaint.deadline = received and received + timedelta(
-                days=days[complaint.severity or "minor"]
+                days=complaint._deadline_days()
             )
 
     @api.depends("deadline", "state")
@@ -618,36 +615,30 @@ class LabComplaint(models.Model):
 
     # Business methods
 
-    @api.model
     def _deadline_days(self):
-        """Days to handle a complaint, per severity (Settings)."""
-        get_param = self.env["ir.config_parameter"].sudo().get_param
-        days = {}
-        for severity, default in DEFAULT_DEADLINE_DAYS.items():
-            param = get_param(f"lab_crm.complaint_days_{severity}")
-            days[severity] = int(param) if param else default
-        return days
+        """Days to handle the complaint, from its severity (the Settings of its
+        company)."""
+        self.ensure_one()
+        company = (self.company_id or self.env.company).sudo()
+        return company[f"lab_complaint_days_{self.severity or 'minor'}"]
 
     @api.model
-    def _complaint_managers(self):
-        """Who hears of every overdue complaint: the complaints manager set in
-        Settings, else every Lab CRM manager (real, internal users only)."""
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.complaint_manager_id")
-        )
-        manager = self.env["res.users"].browse(int(param or 0)).exists()
-        if manager:
-            return manager
+    def _complaint_managers(self, companies):
+        """Who hears of every overdue complaint, per company of ``companies``:
+        the complaints manager set in its Settings, else every Lab CRM manager
+        (real, internal users only)."""
         group = self.env.ref("lab_crm.group_lab_crm_manager")
-        return self.env["res.users"].search(
+        lab_managers = self.env["res.users"].search(
             [
                 ("all_group_ids", "in", group.id),
                 ("share", "=", False),
                 ("id", "!=", SUPERUSER_ID),
             ]
         )
+        return {
+            company: company.sudo().lab_complaint_manager_id or lab_managers
+            for company in companies
+        }
 
     @api.model
     def _cron_notify_overdue(self):
@@ -659,13 +650,13 @@ class LabComplaint(models.Model):
         )
         if not overdue:
             return
-        managers = self._complaint_managers()
+        managers = self._complaint_managers(overdue.company_id)
         for complaint in overdue:
             complaint._lab_schedule_daily_activity(
                 "lab_crm.mail_activity_type_complaint_overdue",
                 complaint._lab_overdue_summary(complaint.deadline),
                 complaint.user_id
-                | managers.filtered(
+                | managers[complaint.company_id].filtered(
                     lambda user, complaint=complaint: (
                         complaint.company_id in user.company_ids
                     )

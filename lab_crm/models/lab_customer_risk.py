@@ -110,9 +110,9 @@ class LabCustomerRisk(models.Model):
 
     @api.model
     def _risk_class(self, probability):
-        params = self.env["ir.config_parameter"].sudo()
-        high = float(params.get_param("lab_crm.risk_high_below", 0.5))
-        medium = float(params.get_param("lab_crm.risk_medium_below", 0.8))
+        """The class of ``probability`` (the current company's thresholds)."""
+        company = self.env.company.sudo()
+        high, medium = company.lab_risk_high_below, company.lab_risk_medium_below
         if probability < high:
             return "high"
         return "medium" if probability < medium else "low"

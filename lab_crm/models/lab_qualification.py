@@ -4,8 +4,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
-DEFAULT_EXPIRY_NOTICE_DAYS = 60
-
 
 class LabQualification(models.Model):
     _name = "lab.qualification"
@@ -58,20 +56,13 @@ class LabQualification(models.Model):
         help="The expiry date for which the account manager already got an activity.",
     )
 
-    @api.model
-    def _expiry_notice_days(self):
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.qualification_expiry_days")
-        )
-        return int(param) if param else DEFAULT_EXPIRY_NOTICE_DAYS
-
-    @api.depends("expiry_date")
+    @api.depends("expiry_date", "company_id")
     def _compute_status(self):
         today = fields.Date.context_today(self)
-        horizon = today + timedelta(days=self._expiry_notice_days())
         for qualification in self:
+            # A customer shared by the companies follows the current company's.
+            company = (qualification.company_id or self.env.company).sudo()
+            horizon = today + timedelta(days=company.lab_qualification_expiry_days)
             expiry = qualification.expiry_date
             if expiry and expiry < today:
                 qualification.status = "expired"
@@ -84,13 +75,21 @@ class LabQualification(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         today = fields.Date.context_today(self)
-        horizon = today + timedelta(days=self._expiry_notice_days())
+
+        def horizon(company):
+            return today + timedelta(days=company.lab_qualification_expiry_days)
+
+        Company = self.env["res.company"]
         by_status = {
             "expired": Domain("expiry_date", "<", today),
             "expiring": Domain("expiry_date", ">=", today)
-            & Domain("expiry_date", "<=", horizon),
+            & Company._lab_settings_domain(
+                lambda company: Domain("expiry_date", "<=", horizon(company))
+            ),
             "valid": Domain("expiry_date", "=", False)
-            | Domain("expiry_date", ">", horizon),
+            | Company._lab_settings_domain(
+                lambda company: Domain("expiry_date", ">", horizon(company))
+            ),
         }
         domain = Domain.OR(by_status[status] for status in value if status in by_status)
         return domain if operator == "in" else ~domain
@@ -119,14 +118,8 @@ class LabQualification(models.Model):
 
         A line is noticed once per expiry date: a renewed line is noticed again.
         """
-        today = fields.Date.context_today(self)
-        horizon = today + timedelta(days=self._expiry_notice_days())
         expiring = self.search(
-            [
-                ("expiry_date", ">=", today),
-                ("expiry_date", "<=", horizon),
-                ("partner_id.active", "=", True),
-            ]
+            [("status", "in", ["expiring"]), ("partner_id.active", "=", True)]
         ).filtered(lambda q: q.expiry_notice_date != q.expiry_date)
         for qualification in expiring:
             partner = qualification.partner_id

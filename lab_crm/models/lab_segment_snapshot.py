@@ -248,11 +248,15 @@ class LabSegmentSnapshot(models.Model):
 
     @api.model
     def _settings(self, overrides=None):
-        get_param = self.env["ir.config_parameter"].sudo().get_param
-        settings = {}
-        for key, default in DEFAULTS.items():
-            value = get_param(f"lab_crm.segment_{key}")
-            settings[key] = type(default)(value) if value else default
+        """The current company's settings of a run (Settings), ``overrides``
+        applied."""
+        company = self.env.company.sudo()
+        settings = dict(DEFAULTS)
+        for key in DEFAULTS:
+            fname = f"lab_segment_{key}"
+            # Not every key is a setting; an empty text or choice keeps the default.
+            if fname in company._fields and company[fname] is not False:
+                settings[key] = company[fname]
         settings.update(overrides or {})
         return settings
 

@@ -12,7 +12,6 @@ CONTRACT_STATES = [
     ("expired", "Expired"),
     ("cancelled", "Cancelled"),
 ]
-DEFAULT_RENEWAL_NOTICE_DAYS = 30
 
 
 class LabServiceContract(models.Model):
@@ -348,15 +347,6 @@ class LabServiceContract(models.Model):
         return product.lst_price
 
     @api.model
-    def _renewal_notice_days(self):
-        param = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.contract_renewal_days")
-        )
-        return int(param) if param else DEFAULT_RENEWAL_NOTICE_DAYS
-
-    @api.model
     def _cron_expire_and_renew(self):
         """Expire the running contracts past their end; give the account manager
         one renewal activity on each contract ending within the notice days."""
@@ -367,8 +357,12 @@ class LabServiceContract(models.Model):
         ending = self.search(
             Domain("state", "=", "active")
             & Domain("renewal_notified", "=", False)
-            & Domain(
-                "date_end", "<=", today + timedelta(days=self._renewal_notice_days())
+            & self.env["res.company"]._lab_settings_domain(
+                lambda company: Domain(
+                    "date_end",
+                    "<=",
+                    today + timedelta(days=company.lab_contract_renewal_days),
+                )
             )
         )
         for contract in ending:

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 # The eight dimensions of service quality the articles measure (DOMAIN.md §4),
 # each a score from 1 (poor) to 5 (excellent); 0 means not rated.
@@ -28,10 +29,6 @@ SURVEY_CHANNELS = [
 NPS_VALUES = [(str(n), str(n)) for n in range(11)]
 # The surveys whose answers are in, analysed or not: the ones that count.
 ANSWERED_STATES = ("answered", "analysed")
-DEFAULT_TOKEN_VALIDITY_DAYS = 30
-DEFAULT_FOLLOW_UP_DELAY_DAYS = 7
-DEFAULT_FOLLOW_UP_PERIOD_DAYS = 90
-DEFAULT_POINTS_PER_ANSWER = 10
 
 
 class LabSurvey(models.Model):
@@ -224,15 +221,9 @@ class LabSurvey(models.Model):
         """Give each survey a personal link and e-mail it to the customer (queued)."""
         self.check_access("write")
         template = self.env.ref("lab_crm.mail_template_survey_invitation")
-        validity = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(
-                "lab_crm.survey_token_validity_days", DEFAULT_TOKEN_VALIDITY_DAYS
-            )
-        )
         today = fields.Date.context_today(self)
         for survey in self:
+            validity = survey.company_id.sudo().lab_survey_token_validity_days
             if survey.state not in ("planned", "sent"):
                 raise UserError(
                     self.env._("%(name)s is already answered.", name=survey.name)
@@ -293,11 +284,7 @@ class LabSurvey(models.Model):
                 "answered_datetime": fields.Datetime.now(),
             }
         )
-        points = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.survey_points_per_answer", DEFAULT_POINTS_PER_ANSWER)
-        )
+        points = self.company_id.sudo().lab_survey_points_per_answer
         if points:
             customer = self.partner_id.sudo()
             customer.lab_survey_points += points
@@ -305,42 +292,47 @@ class LabSurvey(models.Model):
     @api.model
     def _cron_create_follow_ups(self):
         """A follow-up visit some days after a sample is delivered (回访), at most one
-        per customer per period. Both numbers are in Settings."""
-        params = self.env["ir.config_parameter"].sudo()
-        delay = int(
-            params.get_param(
-                "lab_crm.follow_up_delay_days", DEFAULT_FOLLOW_UP_DELAY_DAYS
-            )
-        )
-        period = int(
-            params.get_param(
-                "lab_crm.follow_up_period_days", DEFAULT_FOLLOW_UP_PERIOD_DAYS
-            )
-        )
+        per customer per period. Both numbers are in the Settings of the sample's
+        company."""
         today = fields.Date.context_today(self)
-        due = today - timedelta(days=delay)
+
+        def due(company):
+            return today - timedelta(days=company.lab_follow_up_delay_days)
+
+        def since(company):  # the start of the period
+            return today - timedelta(days=company.lab_follow_up_period_days)
+
         samples = self.env["lab.sample"].search(
-            [
-                ("state", "=", "delivered"),
-                ("delivered_date", "<=", due),
-                ("delivered_date", ">", due - timedelta(days=period)),
-            ],
+            Domain("state", "=", "delivered")
+            & self.env["res.company"]._lab_settings_domain(
+                lambda company: (
+                    Domain("delivered_date", "<=", due(company))
+                    & Domain(
+                        "delivered_date",
+                        ">",
+                        due(company)
+                        - timedelta(days=company.lab_follow_up_period_days),
+                    )
+                )
+            ),
             order="delivered_date desc, id desc",
         )
-        already = {
-            partner
-            for [partner] in self._read_group(
+        companies = samples.company_id.sudo()
+        last_follow_up = dict(
+            self._read_group(
                 [
                     ("kind", "=", "follow_up"),
                     ("partner_id", "in", samples.partner_id.ids),
-                    ("date", ">", today - timedelta(days=period)),
+                    ("date", ">", min(map(since, companies), default=today)),
                 ],
                 ["partner_id"],
+                ["date:max"],
             )
-        }
+        )
         latest = {}
         for sample in samples:  # newest first: keep each customer's latest delivery
-            if sample.partner_id not in already:
+            last = last_follow_up.get(sample.partner_id)
+            if not (last and last > since(sample.company_id.sudo())):
                 latest.setdefault(sample.partner_id, sample)
         return self.create(
             [

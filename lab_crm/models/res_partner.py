@@ -509,11 +509,7 @@ class ResPartner(models.Model):
         """
         company = self.env.company
         customers = self._origin.commercial_partner_id
-        limit_days = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param("lab_crm.credit_hold_overdue_days", 60)
-        )
+        limit_days = company.sudo().lab_credit_hold_overdue_days
         arrears = self.env["lab.arrears.customer"].sudo()._figures(customers, company)
         latest_risk = self.env["lab.customer.risk"]._latest(customers)
         today = fields.Date.context_today(self)

@@ -212,9 +212,7 @@ class TestArrears(LabSampleCommon):
 
     @freeze_time(TODAY)
     def test_hold_blocks_testing_and_orders_until_lifted(self):
-        self.env["ir.config_parameter"].set_param(
-            "lab_crm.credit_hold_overdue_days", 60
-        )
+        self.env.company.lab_credit_hold_overdue_days = 60
         self._build_history()  # INV2 is 91 days overdue
         sample = self._sample()
         sample.action_start_review()
@@ -258,7 +256,7 @@ class TestArrears(LabSampleCommon):
 
     @freeze_time(TODAY)
     def test_credit_limit_puts_on_hold(self):
-        self.env["ir.config_parameter"].set_param("lab_crm.credit_hold_overdue_days", 0)
+        self.env.company.lab_credit_hold_overdue_days = 0
         self.env.company.account_use_credit_limit = True
         self.customer.credit_limit = 1000.0
         self._move(900, "2026-06-20", "2026-07-20")

@@ -281,7 +281,7 @@ class TestBadInput(LabSampleCommon):
 
     def test_settings(self):
         Settings = self.env["res.config.settings"]
-        params = self.env["ir.config_parameter"].sudo()
+        company = self.env.company
         cases = [
             ({fname: 0}, {fname: -1})
             for fname in (
@@ -338,10 +338,7 @@ class TestBadInput(LabSampleCommon):
         for edge, past in cases:
             with self.subTest(edge=edge):
                 Settings.create(edge).execute()
-                saved = {
-                    fname: params.get_param(Settings._fields[fname].config_parameter)
-                    for fname in edge
-                }
+                saved = {fname: company[fname] for fname in edge}
                 for fname, value in edge.items():
                     self.assertEqual(
                         type(value)(saved[fname] or 0), value, f"{fname} saved"
@@ -349,7 +346,7 @@ class TestBadInput(LabSampleCommon):
                 self._refused(ValidationError, lambda past=past: Settings.create(past))
                 for fname in edge:
                     self.assertEqual(
-                        params.get_param(Settings._fields[fname].config_parameter),
+                        company[fname],
                         saved[fname],
                         f"{fname} unchanged",
                     )

@@ -117,6 +117,17 @@ class TestComplaintRegistration(LabComplaintCommon):
         complaint.deadline = "2026-06-30"  # agreed with the customer
         self.assertEqual(complaint.deadline, date(2026, 6, 30))
 
+    @freeze_time("2026-06-05 10:00:00")
+    def test_deadline_from_the_settings_of_the_complaints_company(self):
+        other_company = self.setup_other_company()["company"]
+        self.env.company.lab_complaint_days_minor = 10
+        other_company.lab_complaint_days_minor = 20
+        here = self._complaint()
+        there = self._complaint(company_id=other_company.id)
+        # Received Friday 5 June; calendar days.
+        self.assertEqual(here.deadline, date(2026, 6, 15))
+        self.assertEqual(there.deadline, date(2026, 6, 25))
+
     def test_sample_gives_the_report_number(self):
         sample = self._sample(report_number="R2026-0042")
         complaint = self._complaint(sample_id=sample.id)
@@ -370,9 +381,7 @@ class TestOverdueComplaints(LabComplaintCommon):
         self.assertFalse(customer.signup_type)
 
     def test_responsible_and_complaints_manager_told_once(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.complaint_manager_id", self.lab_manager.id
-        )
+        self.env.company.lab_complaint_manager_id = self.lab_manager
         Complaint = self.env["lab.complaint"]
         with freeze_time("2026-06-05"):
             Complaint._cron_notify_overdue()
@@ -403,9 +412,7 @@ class TestOverdueComplaints(LabComplaintCommon):
         )
 
     def test_a_moved_deadline_is_noticed_again(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.complaint_manager_id", self.lab_manager.id
-        )
+        self.env.company.lab_complaint_manager_id = self.lab_manager
         Complaint = self.env["lab.complaint"]
         with freeze_time("2026-06-05"):
             Complaint._cron_notify_overdue()

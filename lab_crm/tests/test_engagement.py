@@ -79,7 +79,7 @@ class TestEngagementLifecycle(LabCrmCommon):
         cls.project_customer = cls.env["res.partner"].create(
             {"name": "Bohai Offshore Engineering", "is_company": True}
         )
-        cls.env["ir.config_parameter"].set_param("lab_crm.follow_up_period_days", 90)
+        cls.env.company.lab_follow_up_period_days = 90
 
     def _opportunity(self, customer, **vals):
         return (

@@ -164,7 +164,21 @@ FIELD_CLASSES = {
     "product.template": {
         "customer": "is_lab_test_item lab_standard lab_turnaround_days",
     },
-    "res.company": {"manager": "lab_segment_fits"},
+    "res.company": {
+        # The laboratory's settings.
+        "staff": """
+            lab_complaint_days_critical lab_complaint_days_major
+            lab_complaint_days_minor lab_complaint_manager_id
+            lab_contract_renewal_days lab_credit_hold_overdue_days
+            lab_follow_up_delay_days lab_follow_up_period_days
+            lab_qualification_expiry_days lab_risk_high_below lab_risk_medium_below
+            lab_segment_a_cutoff lab_segment_attitude_threshold lab_segment_b_cutoff
+            lab_segment_horizon_months lab_segment_monthly_discount_rate
+            lab_segment_period_months lab_segment_repeat_threshold
+            lab_segment_rfm_rules lab_segment_transactions
+            lab_survey_points_per_answer lab_survey_token_validity_days""",
+        "manager": "lab_segment_fits",
+    },
 }
 # Odoo's delegation: a user is a partner, a product variant its template.
 INHERITED = {"res.users": "res.partner", "product.product": "product.template"}

@@ -9,9 +9,7 @@ class TestQualification(LabCrmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.qualification_expiry_days", 30
-        )
+        cls.env.company.lab_qualification_expiry_days = 30
         Qualification = cls.env["lab.qualification"]
         cls.licence = Qualification.create(
             {
@@ -65,11 +63,46 @@ class TestQualification(LabCrmCommon):
                 self.assertIn(self.licence, found)
 
     def test_window_comes_from_settings(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            "lab_crm.qualification_expiry_days", 90
-        )
+        self.env.company.lab_qualification_expiry_days = 90
         with freeze_time("2026-04-15"):  # 76 days before expiry
             self.assertEqual(self.licence.status, "expiring")
+
+    def test_window_is_the_customers_companys(self):
+        other_company = self.env["res.company"].create({"name": "Second Laboratory"})
+        other_company.lab_qualification_expiry_days = 90
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Northern Dyeing",
+                "is_company": True,
+                "company_id": other_company.id,
+                "user_id": self.lab_user.id,
+            }
+        )
+        theirs = self.env["lab.qualification"].create(
+            {
+                "partner_id": customer.id,
+                "name": "Production licence for dyes",
+                "expiry_date": "2026-06-30",
+            }
+        )
+        # 76 days before both expire: within the second company's 90 days, not
+        # within the 30 days of the current company (the shared customer's).
+        with freeze_time("2026-04-15"):
+            (self.licence | theirs).invalidate_recordset(["status"])
+            self.assertEqual(self.licence.status, "valid")
+            self.assertEqual(theirs.status, "expiring")
+            self.assertEqual(
+                self.env["lab.qualification"].search(
+                    [
+                        ("id", "in", (self.licence | theirs).ids),
+                        ("status", "=", "expiring"),
+                    ]
+                ),
+                theirs,
+            )
+            self.env["lab.qualification"]._cron_notify_expiring()
+        self.assertFalse(self._expiry_activities(self.licence))
+        self.assertEqual(len(self._expiry_activities(theirs)), 1)
 
     def test_expiry_before_issue_is_refused(self):
         with self.assertRaisesRegex(ValidationError, "cannot expire"):

@@ -220,10 +220,8 @@ class TestSegmentation(LabSampleCommon):
         first, second = self._customer("First"), self._customer("Second")
         self._move(first, 300, "2026-06-01")
         self._move(second, 100, "2025-09-01")
-        params = self.env["ir.config_parameter"]
-        params.set_param(
-            "lab_crm.segment_rfm_rules",
-            '[["champions", [4, 5], [1, 5]], ["vip", [1, 3], [1, 5]]]',
+        self.env.company.lab_segment_rfm_rules = (
+            '[["champions", [4, 5], [1, 5]], ["vip", [1, 3], [1, 5]]]'
         )
         self.Snapshot._recompute()
         rows = self._rows(first | second, date(2026, 6, 30))

@@ -82,9 +82,7 @@ class TestSurvey(LabSampleCommon):
         self.assertTrue(first.answer_url.endswith(f"/lab/survey/{first.access_token}"))
 
     def test_answer_is_recorded_once_with_points(self):
-        self.env["ir.config_parameter"].set_param(
-            "lab_crm.survey_points_per_answer", 15
-        )
+        self.env.company.lab_survey_points_per_answer = 15
         survey = self._survey(self.weaver)
         survey._record_answer({"score_accuracy": 4})
         self.assertEqual(survey.state, "answered")
@@ -240,9 +238,8 @@ class TestFollowUp(LabSampleCommon):
         )
 
     def test_one_follow_up_per_customer_per_period(self):
-        params = self.env["ir.config_parameter"]
-        params.set_param("lab_crm.follow_up_delay_days", 7)
-        params.set_param("lab_crm.follow_up_period_days", 90)
+        self.env.company.lab_follow_up_delay_days = 7
+        self.env.company.lab_follow_up_period_days = 90
         Survey = self.env["lab.survey"]
         first = self._delivered_sample("2026-06-01")
         with freeze_time("2026-06-07"):  # 6 days after delivery: too early

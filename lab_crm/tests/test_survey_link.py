@@ -26,7 +26,7 @@ class TestSurveyLink(HttpCase, LabCrmFixture):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_lab_fixture()
-        cls.env["ir.config_parameter"].set_param("lab_crm.survey_points_per_answer", 10)
+        cls.env.company.lab_survey_points_per_answer = 10
         cls.survey = cls.env["lab.survey"].create({"partner_id": cls.customer.id})
         cls.survey.action_send()
         cls.url = f"/lab/survey/{cls.survey.access_token}"

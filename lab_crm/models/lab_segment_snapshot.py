@@ -50,32 +50,9 @@ DEFAULTS = {
     "new_customer_days": 90,
     "rfm_rules": "",  # JSON; empty: analytics.rfm.DEFAULT_RULES
 }
-# Stored columns written by a run, in the order of the bulk insert.
-COLUMNS = [
-    "partner_id",
-    "company_id",
-    "date",
-    "revenue",
-    "revenue_share",
-    "cumulative_share",
-    "tier",
-    "transaction_count",
-    "recency_days",
-    "r_score",
-    "f_score",
-    "m_score",
-    "rfm_segment",
-    "probability_alive",
-    "expected_transactions",
-    "clv",
-    "satisfaction",
-    "open_complaints",
-    "sample_count",
-    "loyalty_type",
-    "churn_level",
-    "churn_reasons",
-    "suggested_categories",
-]
+# Stored columns written by a run besides the engine's results
+# (analytics.engine.RESULT_COLUMNS), first in the bulk insert.
+KEY_COLUMNS = ("partner_id", "company_id", "date")
 
 
 def _copy_text(value):
@@ -469,12 +446,16 @@ class LabSegmentSnapshot(models.Model):
         }
 
     def _insert(self, columns):
-        """Write the snapshot rows (``columns``: a list per name of COLUMNS) with
-        one COPY (as Odoo writes its external ids in bulk): several times faster
-        than an INSERT at 100,000 rows."""
+        """Write the snapshot rows (``columns``: a list per name of KEY_COLUMNS
+        and the engine's RESULT_COLUMNS) with one COPY (as Odoo writes its
+        external ids in bulk): several times faster than an INSERT at 100,000
+        rows."""
+        from ..analytics.engine import RESULT_COLUMNS  # noqa: PLC0415 (numpy)
+
         if not columns["partner_id"]:
             return
-        rows = zip(*(columns[name] for name in COLUMNS), strict=True)
+        names = (*KEY_COLUMNS, *RESULT_COLUMNS)
+        rows = zip(*(columns[name] for name in names), strict=True)
         lines = ("\t".join([_copy_text(value) for value in row]) for row in rows)
         # The COPY protocol does not work with a wait callback (gevent).
         callback = psycopg2.extensions.get_wait_callback()
@@ -483,7 +464,7 @@ class LabSegmentSnapshot(models.Model):
             self.env.cr.copy_from(
                 io.StringIO("\n".join(lines)),
                 table="lab_segment_snapshot",
-                columns=COLUMNS,
+                columns=names,
             )
         finally:
             psycopg2.extensions.set_wait_callback(callback)

@@ -374,6 +374,6 @@ def test_upgrade_from_the_previous_main(odoo, tmp_path, record_property):
             assert values and values == [value] * len(values), (
                 f"{key}: {value} is lost after the upgrade ({found})"
             )
-            assert found["parameter"] is None, f"{key} is left behind ({found})"
+            assert not found["parameter"], f"{key} is left behind ({found})"
     finally:
         odoo.drop_db(db)

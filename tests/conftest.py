@@ -1,4 +1,20 @@
-"""Shows at the end of the run the timings the end-to-end tests recorded."""
+"""What the end-to-end tests share: the Odoo they drive (``odoo``, from the
+environment scripts/test.sh sets), and, at the end of the run, the timings they
+recorded."""
+
+import os
+
+import pytest
+from odoo_e2e import Settings
+
+
+@pytest.fixture(scope="module")
+def odoo():
+    """The Odoo of scripts/test.sh: its settings, the prefix of the databases a
+    test may make and the database with lab_crm's dependencies to copy."""
+    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
+        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
+    return Settings.from_env()
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -10,7 +10,7 @@ import os
 import xml.etree.ElementTree as ET
 
 import pytest
-from odoo_e2e import ADDON_DIR, Settings, manifest
+from odoo_e2e import ADDON_DIR, manifest
 
 MODULE = "lab_crm"
 LAB_MODELS = {
@@ -38,13 +38,6 @@ TABLES = {
     "ir.actions.report": "ir_act_report_xml",
     "ir.actions.server": "ir_act_server",
 }
-
-
-@pytest.fixture(scope="module")
-def odoo():
-    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
-        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
-    return Settings.from_env()
 
 
 @pytest.fixture

@@ -10,9 +10,6 @@ button called in `odoo-bin shell`, which prints the result as JSON.
 import json
 import os
 
-import pytest
-from odoo_e2e import Settings
-
 SCRIPT = """
 import json
 env["res.partner"].create([
@@ -41,13 +38,6 @@ print("RESULT " + json.dumps({
 }))
 env.cr.rollback()
 """
-
-
-@pytest.fixture(scope="module")
-def odoo():
-    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
-        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
-    return Settings.from_env()
 
 
 def test_target_group_makes_a_mailing_list(odoo, record_property):

@@ -12,8 +12,7 @@ fails this test, with Odoo's report of it.
 import os
 import re
 
-import pytest
-from odoo_e2e import Settings, free_port
+from odoo_e2e import free_port
 
 SUITES = [
     "/crm:TestCRMLead",
@@ -40,13 +39,6 @@ NEEDS_OTHER_LANGUAGES = [
 ]
 # odoo.tests.result: "0 failed, 0 error(s) of 175 tests when loading database ..."
 RESULT = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
-
-
-@pytest.fixture(scope="module")
-def odoo():
-    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
-        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
-    return Settings.from_env()
 
 
 def test_odoo_suites_pass_with_lab_crm(odoo, record_property):

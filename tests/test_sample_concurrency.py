@@ -16,7 +16,7 @@ import time
 
 import pytest
 import requests
-from odoo_e2e import OdooServer, Settings
+from odoo_e2e import OdooServer
 
 MODULE = "lab_crm"
 SESSIONS = 8
@@ -33,13 +33,6 @@ RETRY_LOG = re.compile(r"tries left, try again in")
 CREATE_LOG = re.compile(
     r"^\S+ \S+ (\d+) INFO \S+ werkzeug: .*\"POST /jsonrpc#lab\.sample\.create "
 )
-
-
-@pytest.fixture(scope="module")
-def odoo():
-    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
-        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
-    return Settings.from_env()
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,7 @@ import subprocess
 import tarfile
 from datetime import date
 
-import pytest
-from odoo_e2e import REPO_DIR, Settings, manifest
+from odoo_e2e import REPO_DIR, manifest
 from test_install import file_rule_domains
 
 MODULE = "lab_crm"
@@ -260,13 +259,6 @@ for key in SETTINGS:
 print("RESULT " + json.dumps(result, default=str))
 env.cr.rollback()
 """
-
-
-@pytest.fixture(scope="module")
-def odoo():
-    if not (os.environ.get("LAB_CRM_DB_PREFIX") and os.environ.get("LAB_CRM_BASE_DB")):
-        pytest.fail("needs LAB_CRM_DB_PREFIX and LAB_CRM_BASE_DB: run scripts/test.sh")
-    return Settings.from_env()
 
 
 def previous_addons_path(odoo, folder):

@@ -343,30 +343,6 @@ class LabComplaint(models.Model):
             "deadline", "<", fields.Date.context_today(self)
         )
 
-    def _lab_check_link(self, fname, record, customer):
-        if fname == "sample_id":
-            if record and record.partner_id.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Sample %(sample)s is not one of %(customer)s.",
-                        sample=record.name,
-                        customer=customer.display_name,
-                    )
-                )
-            return None
-        if fname == "invoice_id":
-            invoice = record.sudo()  # may be a colleague's invoice
-            if invoice and invoice.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Invoice %(invoice)s is not one of %(customer)s.",
-                        invoice=invoice.name,
-                        customer=customer.display_name,
-                    )
-                )
-            return None
-        return super()._lab_check_link(fname, record, customer)
-
     @api.model_create_multi
     def create(self, vals_list):
         self._lab_check_responsible_create(vals_list)
@@ -545,7 +521,7 @@ class LabComplaint(models.Model):
         for the accountant to adjust in the draft). Without one, the whole
         invoice is credited.
         """
-        self._lab_check_groups("account.group_account_invoice")
+        self.env["res.users"]._lab_check_groups("account.group_account_invoice")
         self.check_access("write")
         self.ensure_one()
         invoice = self.invoice_id

@@ -109,10 +109,21 @@ class LabCustomerDocument(models.AbstractModel):
 
     def _lab_check_link(self, fname, record, customer):
         """Refuse ``record``, the value of ``fname``, if it is not one of
-        ``customer``'s. A contact is checked here; a model linking other
-        records checks them in its override."""
-        if fname == "contact_id":
+        ``customer``'s: a contact of it, or a document of it (a sale order, a
+        sample, an invoice, a complaint...: its ``partner_id``)."""
+        if record._name == "res.partner":
             self._lab_check_contact(record, customer)
+            return
+        record = record.sudo()  # may be a colleague's document
+        if record and record.partner_id.commercial_partner_id != customer:
+            raise ValidationError(
+                self.env._(
+                    "%(document)s %(name)s is not one of %(customer)s.",
+                    document=self._fields[fname]._description_string(self.env),
+                    name=record.display_name,
+                    customer=customer.display_name,
+                )
+            )
 
     @api.model
     def _lab_check_contact(self, contact, customer):
@@ -196,28 +207,6 @@ class LabCustomerDocument(models.AbstractModel):
             document=self.env._(self._lab_document_kind),
             name=self.name,
             date=due,
-        )
-
-    @api.model
-    def _lab_check_groups(self, groups):
-        """Refuse a button's method to a user outside ``groups`` (the button's
-        ``groups=``: comma-separated xml ids, any one of which suffices).
-
-        A method a button calls can also be called over RPC by anyone who may
-        read the record, customers in the portal included: the check the view
-        makes on the button is made here again, before anything is done.
-        Any model may call it: ``self.env["lab.customer.document"]``.
-        """
-        if self.env.su or self.env.user.has_groups(groups):
-            return
-        names = [
-            self.env.ref(xmlid.strip()).sudo().full_name for xmlid in groups.split(",")
-        ]
-        raise AccessError(
-            self.env._(
-                "Only these users may do this: %(groups)s.",
-                groups=", ".join(names),
-            )
         )
 
     @api.model

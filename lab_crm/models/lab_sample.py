@@ -395,19 +395,6 @@ class LabSample(models.Model):
     def _lab_reference_sequence(self, company):
         return company._lab_sample_sequence()
 
-    def _lab_check_link(self, fname, record, customer):
-        if fname != "sale_order_id":
-            return super()._lab_check_link(fname, record, customer)
-        if record and record.partner_id.commercial_partner_id != customer:
-            raise ValidationError(
-                self.env._(
-                    "Sale order %(order)s is not one of %(customer)s.",
-                    order=record.name,
-                    customer=customer.display_name,
-                )
-            )
-        return None
-
     @api.model_create_multi
     def create(self, vals_list):
         if any(vals.get(fname) for vals in vals_list for fname in PREPAID_OVERRIDE):
@@ -594,7 +581,7 @@ class LabSample(models.Model):
         }
 
     def action_override_prepaid(self):
-        self._lab_check_groups("lab_crm.group_lab_crm_manager")
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_manager")
         self.check_access("write")
         self.ensure_one()
         return {

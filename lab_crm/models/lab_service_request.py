@@ -24,7 +24,9 @@ class LabServiceRequest(models.Model):
     _inherit = ["lab.customer.document"]
     _order = "requested_datetime desc, id desc"
     _lab_document_kind = _lt("Service request")
-    _lab_customer_links = ("contact_id",)
+    # What the request became is its customer's too (the fields are read-only
+    # in the form, not over RPC).
+    _lab_customer_links = ("contact_id", "sample_id", "sale_order_id", "complaint_id")
     # The moves a request may make; anything else is refused. An answer the
     # customer is not satisfied with sends the request back to work; a closed
     # request stays closed (the next question is a new request).

@@ -74,9 +74,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_lab_load_project_pipeline(self):
         """Load the project-customer pipeline (prequalification to collection)."""
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_manager"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_manager")
         self.env["crm.stage"]._lab_load_project_pipeline()
         action = self.env["ir.actions.act_window"]._for_xml_id("crm.crm_stage_action")
         action["domain"] = [

@@ -475,9 +475,7 @@ class ResPartner(models.Model):
             partner.complaint_count_12m = recent.get(partner._origin, 0)
 
     def action_view_relationship_curve(self):
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_user"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_segment_snapshot_action_curve"
@@ -582,9 +580,7 @@ class ResPartner(models.Model):
             )
 
     def action_lift_credit_hold(self):
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_manager"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_manager")
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -757,9 +753,7 @@ class ResPartner(models.Model):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
 
     def action_view_samples(self):
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_user"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_sample_action"
@@ -769,9 +763,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_complaints(self):
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_user"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_complaint_action"
@@ -781,9 +773,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_qualifications(self):
-        self.env["lab.customer.document"]._lab_check_groups(
-            "lab_crm.group_lab_crm_user"
-        )
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "lab_crm.lab_qualification_action"
@@ -793,7 +783,7 @@ class ResPartner(models.Model):
         return action
 
     def action_view_lab_reminders(self):
-        self.env["lab.customer.document"]._lab_check_groups(
+        self.env["res.users"]._lab_check_groups(
             "account.group_account_invoice,lab_crm.group_lab_crm_manager"
         )
         self.ensure_one()

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
 
 from .sample_common import LabSampleCommon
@@ -349,3 +349,23 @@ class TestServiceRequestConversion(LabServiceRequestCommon):
         request.action_close()
         self.assertTrue(request.sale_order_id)
         self.assertEqual(request.sale_order_id.origin, request.name)
+
+    def test_what_it_became_is_its_customers(self):
+        """The links are read-only in the form, not over RPC: another customer's
+        sample is refused, its own accepted."""
+        request = self._request()
+        own = self.env["lab.sample"].create(
+            {"partner_id": self.customer.id, "sample_name": "Cotton"}
+        )
+        foreign = self.env["lab.sample"].create(
+            {"partner_id": self.prepaid_customer.id, "sample_name": "Silk"}
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "is not one of"),
+            self.env.cr.savepoint(),
+        ):
+            request.write({"sample_id": foreign.id})
+        request.invalidate_recordset()
+        self.assertFalse(request.sample_id)
+        request.write({"sample_id": own.id})
+        self.assertEqual(request.sample_id, own)

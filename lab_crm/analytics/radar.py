@@ -27,7 +27,9 @@ def polygon_points(values, maximum):
     """The ``points`` attribute of a series' polygon."""
     count = len(values)
     return " ".join(
-        "{},{}".format(*axis_point(i, count, min(max(v or 0.0, 0.0), maximum) / maximum))
+        "{},{}".format(
+            *axis_point(i, count, min(max(v or 0.0, 0.0), maximum) / maximum)
+        )
         for i, v in enumerate(values)
     )
 
@@ -57,8 +59,10 @@ def radar_svg(labels, series, maximum=5, title=""):
     for i, label in enumerate(labels):
         x, y = axis_point(i, count, 1.0)
         lx, ly = axis_point(i, count, 1.18)
-        anchor = "middle" if abs(lx - SIZE / 2) < 5 else (
-            "start" if lx > SIZE / 2 else "end"
+        anchor = (
+            "middle"
+            if abs(lx - SIZE / 2) < 5
+            else ("start" if lx > SIZE / 2 else "end")
         )
         parts.append(
             f'<line x1="{SIZE / 2}" y1="{SIZE / 2}" x2="{x}" y2="{y}" '

@@ -24,4 +24,3 @@ class LabAssessmentBenchmark(models.Model):
         "lab.assessment.benchmark.line", "benchmark_id", string="Scores", copy=True
     )
     active = fields.Boolean(default=True)
-

@@ -6,7 +6,10 @@ from odoo.exceptions import ValidationError
 # is better. Shares are percentages (0-100); satisfaction is 1-5.
 MEASURES = [
     ("profile_complete", "Active customers with a complete profile (%)"),
-    ("account_team", "Active customers with an account manager and a service manager (%)"),
+    (
+        "account_team",
+        "Active customers with an account manager and a service manager (%)",
+    ),
     ("complaints_on_time", "Complaints answered within their deadline (%)"),
     ("requests_on_time", "Service requests resolved in time (%)"),
     ("follow_ups_done", "Follow-up visits done (%)"),
@@ -49,11 +52,21 @@ class LabAssessmentCriterion(models.Model):
     weight = fields.Float(
         default=1.0, required=True, help="The criterion's weight in its element."
     )
-    level_1 = fields.Text(string="Level 1", translate=True)
-    level_2 = fields.Text(string="Level 2", translate=True)
-    level_3 = fields.Text(string="Level 3", translate=True)
-    level_4 = fields.Text(string="Level 4", translate=True)
-    level_5 = fields.Text(string="Level 5", translate=True)
+    level_1 = fields.Text(
+        string="Level 1", translate=True, default=lambda self: self._default_level(1)
+    )
+    level_2 = fields.Text(
+        string="Level 2", translate=True, default=lambda self: self._default_level(2)
+    )
+    level_3 = fields.Text(
+        string="Level 3", translate=True, default=lambda self: self._default_level(3)
+    )
+    level_4 = fields.Text(
+        string="Level 4", translate=True, default=lambda self: self._default_level(4)
+    )
+    level_5 = fields.Text(
+        string="Level 5", translate=True, default=lambda self: self._default_level(5)
+    )
     measure = fields.Selection(
         MEASURES,
         string="Measured by",
@@ -72,6 +85,10 @@ class LabAssessmentCriterion(models.Model):
     _weight_positive = models.Constraint(
         "CHECK (weight > 0)", "A criterion's weight must be positive."
     )
+
+    def _default_level(self, level):
+        """The generic description of a maturity level, in the user's language."""
+        return MATURITY_LEVELS[level]._translate(self.env.lang)
 
     @api.depends("measure")
     def _compute_is_lower_better(self):
@@ -93,15 +110,6 @@ class LabAssessmentCriterion(models.Model):
                         criterion=criterion.name,
                     )
                 )
-
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        for level, text in MATURITY_LEVELS.items():
-            fname = f"level_{level}"
-            if fname in fields_list and not values.get(fname):
-                values[fname] = str(text)
-        return values
 
     def _thresholds(self):
         self.ensure_one()

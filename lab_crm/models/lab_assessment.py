@@ -69,7 +69,6 @@ class LabAssessment(models.Model):
         "lab.assessment.result", "assessment_id", string="Elements", copy=False
     )
     overall_index = fields.Float(
-        string="Overall Index",
         compute="_compute_overall_index",
         store=True,
         aggregator="avg",
@@ -235,7 +234,9 @@ class LabAssessment(models.Model):
     def _lab_sync_lines(self):
         """A line per active criterion and a result per element (of those
         criteria) the assessment lacks yet, with their current weights."""
-        criteria = self.env["lab.assessment.criterion"].search([])
+        criteria = self.env["lab.assessment.criterion"].search(
+            [("element_id.active", "=", True)]
+        )
         elements = criteria.element_id
         line_vals, result_vals = [], []
         for assessment in self:

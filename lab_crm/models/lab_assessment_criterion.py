@@ -52,21 +52,11 @@ class LabAssessmentCriterion(models.Model):
     weight = fields.Float(
         default=1.0, required=True, help="The criterion's weight in its element."
     )
-    level_1 = fields.Text(
-        string="Level 1", translate=True, default=lambda self: self._default_level(1)
-    )
-    level_2 = fields.Text(
-        string="Level 2", translate=True, default=lambda self: self._default_level(2)
-    )
-    level_3 = fields.Text(
-        string="Level 3", translate=True, default=lambda self: self._default_level(3)
-    )
-    level_4 = fields.Text(
-        string="Level 4", translate=True, default=lambda self: self._default_level(4)
-    )
-    level_5 = fields.Text(
-        string="Level 5", translate=True, default=lambda self: self._default_level(5)
-    )
+    level_1 = fields.Text(translate=True, default=lambda self: self._default_level(1))
+    level_2 = fields.Text(translate=True, default=lambda self: self._default_level(2))
+    level_3 = fields.Text(translate=True, default=lambda self: self._default_level(3))
+    level_4 = fields.Text(translate=True, default=lambda self: self._default_level(4))
+    level_5 = fields.Text(translate=True, default=lambda self: self._default_level(5))
     measure = fields.Selection(
         MEASURES,
         string="Measured by",

@@ -9,18 +9,47 @@ the radius. A series with no value on an axis is drawn at the centre there.
 import math
 from xml.sax.saxutils import escape
 
-SIZE = 420  # the square viewport, in px
+WIDTH, HEIGHT = 560, 400  # the chart's viewport, in px, without the legend
+CENTRE = (WIDTH / 2, HEIGHT / 2)
 RADIUS = 130
+WRAP = 16  # labels longer than this break into two lines
 COLOURS = ("#1f77b4", "#7f7f7f", "#d62728", "#2ca02c")
 
 
-def axis_point(index, count, fraction, centre=SIZE / 2, radius=RADIUS):
+def axis_point(index, count, fraction, radius=RADIUS):
     """The (x, y) of ``fraction`` of the radius on axis ``index`` of ``count``."""
     angle = 2 * math.pi * index / count
     return (
-        round(centre + fraction * radius * math.sin(angle), 1),
-        round(centre - fraction * radius * math.cos(angle), 1),
+        round(CENTRE[0] + fraction * radius * math.sin(angle), 1),
+        round(CENTRE[1] - fraction * radius * math.cos(angle), 1),
     )
+
+
+def label_lines(label):
+    """``label`` in one line, or two broken at the space nearest its middle."""
+    if len(label) <= WRAP or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    cut = min(
+        (i for i, char in enumerate(label) if char == " "),
+        key=lambda i: abs(i - middle),
+    )
+    return [label[:cut], label[cut + 1 :]]
+
+
+def label_svg(x, y, label):
+    """A label at (x, y), anchored away from the chart's centre."""
+    if abs(x - CENTRE[0]) < 5:
+        anchor = "middle"
+    else:
+        anchor = "start" if x > CENTRE[0] else "end"
+    lines = label_lines(label)
+    top = y - 6 * (len(lines) - 1)
+    spans = "".join(
+        f'<tspan x="{x}" y="{top + 12 * i}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" dominant-baseline="middle">{spans}</text>'
 
 
 def polygon_points(values, maximum):
@@ -41,10 +70,11 @@ def radar_svg(labels, series, maximum=5, title=""):
     count = len(labels)
     if count < 3:
         return ""
+    height = HEIGHT + 20 * len(series)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE}" '
-        f'height="{SIZE + 20 * len(series)}" viewBox="0 0 {SIZE} '
-        f'{SIZE + 20 * len(series)}" font-family="sans-serif" font-size="11">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" '
+        f'height="{height}" viewBox="0 0 {WIDTH} {height}" '
+        'font-family="sans-serif" font-size="11">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
@@ -58,27 +88,18 @@ def radar_svg(labels, series, maximum=5, title=""):
         )
     for i, label in enumerate(labels):
         x, y = axis_point(i, count, 1.0)
-        lx, ly = axis_point(i, count, 1.18)
-        anchor = (
-            "middle"
-            if abs(lx - SIZE / 2) < 5
-            else ("start" if lx > SIZE / 2 else "end")
-        )
         parts.append(
-            f'<line x1="{SIZE / 2}" y1="{SIZE / 2}" x2="{x}" y2="{y}" '
+            f'<line x1="{CENTRE[0]}" y1="{CENTRE[1]}" x2="{x}" y2="{y}" '
             'stroke="#cccccc" stroke-width="1"/>'
         )
-        parts.append(
-            f'<text x="{lx}" y="{ly}" text-anchor="{anchor}" '
-            f'dominant-baseline="middle">{escape(label)}</text>'
-        )
+        parts.append(label_svg(*axis_point(i, count, 1.12), label))
     for index, (name, values) in enumerate(series):
         colour = COLOURS[index % len(COLOURS)]
         parts.append(
             f'<polygon points="{polygon_points(values, maximum)}" fill="{colour}" '
             f'fill-opacity="0.15" stroke="{colour}" stroke-width="2"/>'
         )
-        y = SIZE + 20 * index + 5
+        y = HEIGHT + 20 * index
         parts.append(
             f'<rect x="20" y="{y}" width="12" height="12" fill="{colour}"/>'
             f'<text x="38" y="{y + 10}">{escape(name)}</text>'

@@ -1011,7 +1011,7 @@ class LabDemo(models.AbstractModel):
         hand; last year has no segmentation run, so its churn figures stay
         empty (scored by hand, with the reason)."""
         manager = self.env.ref("lab_crm.demo_user_chen")  # the Lab CRM manager
-        elements = self.env["lab.assessment.element"].search([])
+        elements = self.env["lab.assessment.element"].search([("active", "=", True)])
         benchmark = self.env["lab.assessment.benchmark"].create(
             {
                 "name": "Provincial inspection institutes",

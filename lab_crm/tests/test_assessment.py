@@ -17,7 +17,7 @@ Every figure in the assertions is worked out by hand in the comment beside it.
 from datetime import date, datetime
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.tools import SQL
 
@@ -489,10 +489,12 @@ class TestAssessment(LabSampleCommon):
         self.assessment.action_submit()
         self.assessment.action_done()
         line = self.assessment.line_ids[:1]
-        with self.assertRaises(Exception):  # noqa: B017 (UserError)
+        with self.assertRaises(UserError):
             line.manual_score = "5"
-        with self.assertRaises(Exception):  # noqa: B017
+        with self.assertRaises(UserError):
             self.assessment.action_measure()
+        with self.assertRaises(UserError):
+            self.assessment.action_plan_improvements()
 
     # Access, report, queries
 
@@ -517,6 +519,15 @@ class TestAssessment(LabSampleCommon):
         self.assertIn("<svg", html)
         self.assertIn("2.18", html)  # the overall index, 2.17708
         self.assertIn("Customer-management capability assessment", html)
+        # As a manager prints it: the PDF (wkhtmltopdf draws the inline SVG).
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.lab_manager)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("lab_crm.lab_assessment_report", self.assessment.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
 
     def _assert_measure_queries(self, name):
         """The figures are MEASURE_QUERIES queries; the whole button (the

@@ -1,7 +1,7 @@
 {
     "name": "Laboratory CRM",
     "summary": "Customer system for testing, inspection and certification laboratories",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Sales/CRM",
     "author": "lab_crm team",
     "website": "https://github.com/lab-crm/lab_crm",

@@ -85,7 +85,7 @@ class LabSegmentSnapshot(models.Model):
     _log_access = False
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+        "res.partner", string="Customer", required=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     date = fields.Date(required=True, index=True)
@@ -140,6 +140,12 @@ class LabSegmentSnapshot(models.Model):
         compute="_compute_is_latest",
         search="_search_is_latest",
         help="The customer's latest snapshot in its company: its current segments.",
+    )
+
+    # Each customer's latest row in a company (the customer's link, is_latest);
+    # with the customer first, it also serves the foreign key.
+    _partner_company_latest_idx = models.Index(
+        "(partner_id, company_id, date DESC, id DESC)"
     )
 
     def _compute_is_latest(self):
@@ -284,7 +290,6 @@ class LabSegmentSnapshot(models.Model):
             )
         )
         self._insert(columns)
-        self._link_latest(company, partner_ids, today)
         self._notify_churn(columns, previous)
         self._update_lifecycle(columns, data, settings)
         return count
@@ -469,46 +474,6 @@ class LabSegmentSnapshot(models.Model):
         finally:
             psycopg2.extensions.set_wait_callback(callback)
         self.invalidate_model()
-
-    def _link_latest(self, company, partner_ids=None, date=None):
-        """Point each customer's ``lab_segment_snapshot_id`` in ``company`` at its
-        latest snapshot there: one UPDATE for all of them (``partner_ids``, by
-        default every customer with a snapshot). With ``date``, the snapshots of
-        that day are the latest (those a run has just written)."""
-        latest = (
-            SQL(
-                """SELECT partner_id, id FROM lab_segment_snapshot
-                    WHERE company_id = %s AND date = %s""",
-                company.id,
-                date,
-            )
-            if date
-            else SQL(
-                """SELECT DISTINCT ON (partner_id) partner_id, id
-                     FROM lab_segment_snapshot
-                    WHERE company_id = %s
-                 ORDER BY partner_id, date DESC, id DESC""",
-                company.id,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE res_partner partner
-                   SET lab_segment_snapshot_id =
-                       COALESCE(partner.lab_segment_snapshot_id, '{}'::jsonb)
-                       || jsonb_build_object(%(company)s::text, latest.id)
-                  FROM (%(latest)s) latest
-                 WHERE partner.id = latest.partner_id %(only)s
-                """,
-                company=company.id,
-                latest=latest,
-                only=SQL("AND partner.id = ANY(%s)", list(partner_ids))
-                if partner_ids is not None
-                else SQL(),
-            )
-        )
-        self.env["res.partner"].invalidate_model(["lab_segment_snapshot_id"])
 
     def _latest_levels(self, company, partner_ids):
         """The churn level of each customer's latest snapshot before today."""

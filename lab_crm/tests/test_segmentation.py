@@ -156,6 +156,27 @@ class TestSegmentation(LabSampleCommon):
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.lab_user)
         self.assertIn("open complaints", activities.note)
+        # Written in bulk, it reads as one made by mail.activity's create: on the
+        # customer's chatter, due the day it was flagged, its assignee following
+        # the customer with an internal user's default subtypes.
+        self.assertEqual(
+            (
+                activities.res_name,
+                activities.summary,
+                str(activities.date_deadline),
+                activities.automated,
+                activities.state,
+            ),
+            ("Quiet Ltd", "High churn risk", "2026-05-31", True, "overdue"),
+        )
+        self.assertEqual(quiet.activity_ids, activities)
+        follower = quiet.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.lab_user.partner_id
+        )
+        self.assertEqual(
+            follower.subtype_ids,
+            self.env["mail.message.subtype"].default_subtypes("res.partner")[0],
+        )
         self.assertEqual(quiet.lifecycle_stage, "at_risk")
         action = quiet.action_view_relationship_curve()
         self.assertEqual(self.Snapshot.search(action["domain"]), history)

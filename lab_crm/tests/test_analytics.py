@@ -235,12 +235,12 @@ def test_bgnbd_gradient_matches_finite_differences():
     frequency, recency, age = datasets.load_cdnow_summary()
     (x, t_x, age), weights = compress_rows(frequency, recency, age)
 
-    def objective(log_params):
-        return bgnbd._negative_mean_log_likelihood(
-            log_params, x, t_x, age, weights, weights.sum()
-        )
+    objective = bgnbd._objective(x, t_x, age, weights)
 
     for params in ([0.5, 3.0, 1.5, 2.0], [0.243, 4.414, 0.793, 2.426], [2, 0.5, 3, 8]):
+        # The fit's objective is the weighted mean of eq. 6, negated.
+        mean = np.average(bgnbd.log_likelihood(params, x, t_x, age), weights=weights)
+        assert objective(np.log(params))[0] == pytest.approx(-mean, rel=1e-12)
         error = optimize.check_grad(
             lambda v: objective(v)[0], lambda v: objective(v)[1], np.log(params)
         )
@@ -419,12 +419,12 @@ def test_gamma_gamma_gradient_matches_finite_differences():
     frequency, _recency, _age, value = datasets.load_cdnow_summary_monetary()
     (x, m), weights = compress_rows(frequency[frequency > 0], value[frequency > 0])
 
-    def objective(log_params):
-        return gammagamma._negative_mean_log_likelihood(
-            log_params, x, m, weights, weights.sum()
-        )
+    objective = gammagamma._objective(x, m, weights)
 
     for params in ([1.0, 1.0, 35.0], [6.25, 3.74, 15.44]):
+        # The fit's objective is the weighted mean log-density, negated.
+        mean = np.average(gammagamma.log_likelihood(params, x, m), weights=weights)
+        assert objective(np.log(params))[0] == pytest.approx(-mean, rel=1e-12)
         error = optimize.check_grad(
             lambda v: objective(v)[0], lambda v: objective(v)[1], np.log(params)
         )

@@ -651,14 +651,17 @@ def test_churn_poor_service():
     ]
 
 
-def _engine_row(days, first_ago, last_ago, repeat_value, today):
+def _engine_row(days, first_ago, last_ago, repeat_value):
+    # A customer that bought on ``days`` days, the first ``first_ago`` days ago
+    # and the last ``last_ago`` days ago.
     return {
         "revenue": 100.0 * days,
         "recent": 50.0 * days,
         "earlier": 50.0 * days,
         "days": days,
-        "first_day": today - datetime.timedelta(days=first_ago),
-        "last_day": today - datetime.timedelta(days=last_ago),
+        "age": first_ago,
+        "span": first_ago - last_ago,
+        "recency": last_ago,
         "period_count": days,
         "repeat_value": repeat_value if days > 1 else None,
         "satisfaction": None,
@@ -683,13 +686,13 @@ def _forty_customers():
         "rfm_rules": "",
     }
     rows = [
-        _engine_row(1 + i % 5, 400, (i * 9) % 360 if i % 5 else 400, 80 + 5 * i, today)
+        _engine_row(1 + i % 5, 400, (i * 9) % 360 if i % 5 else 400, 80 + 5 * i)
         for i in range(40)
     ]
     data = {
         "today": today,
         "partner_ids": list(range(1, 41)),
-        "rows": rows,
+        "columns": {name: [row[name] for row in rows] for name in engine.INPUT_COLUMNS},
         "categories": [],
         "category_names": {},
     }
@@ -699,14 +702,13 @@ def _forty_customers():
 def test_engine_fits_lifetime_value_with_enough_repeat_customers():
     # The engine must use the fitted parameters of both models.
     data, settings = _forty_customers()
-    rows = data["rows"]
     results = engine.run(data, settings)
     p_alive = np.array(results["probability_alive"], dtype=float)
     expected = np.array(results["expected_transactions"], dtype=float)
     lifetime = np.array(results["clv"], dtype=float)
     assert np.all((p_alive > 0) & (p_alive <= 1))
     assert np.all(expected >= 0)
-    repeat = np.array([row["days"] > 1 for row in rows])
+    repeat = np.array(data["columns"]["days"]) > 1
     assert np.all(np.isfinite(lifetime[repeat])) and np.all(lifetime[repeat] > 0)
     # A single purchase: P(alive) = 1 in BG/NBD (no repeat, no dropout yet).
     assert np.all(p_alive[~repeat] == 1)

@@ -214,10 +214,12 @@ class TestSegmentation(LabSampleCommon):
         sample("2026-05-20", self.tensile).write({"state": "cancelled"})
         settings = self.Snapshot._settings({"transactions": "samples"})
         data = self.Snapshot._extract(self.env.company, date(2026, 6, 30), settings)
-        [row] = [r for r in data["rows"] if r["partner_id"] == customer.id]
+        at = data["partner_ids"].index(customer.id)
+        row = {name: values[at] for name, values in data["columns"].items()}
         self.assertEqual(row["days"], 3)
-        self.assertEqual(str(row["first_day"]), "2026-03-02")
-        self.assertEqual(str(row["last_day"]), "2026-05-04")
+        # First on 2026-03-02, 120 days before 2026-06-30 (29 + 30 + 31 + 30);
+        # last on 2026-05-04, 57 days before (27 + 30), 63 after the first.
+        self.assertEqual((row["age"], row["recency"], row["span"]), (120, 57, 63))
         self.assertEqual(row["repeat_value"], 250)  # (200 + 300) / 2, after the first
 
     @freeze_time("2026-06-30")

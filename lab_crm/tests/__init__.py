@@ -1,5 +1,6 @@
 from . import test_analytics
 from . import test_analytics_logistic
+from . import test_analytics_modelcheck
 from . import test_arrears
 from . import test_arrears_reminder
 from . import test_bad_input

@@ -75,6 +75,23 @@ class Check(NamedTuple):
     errors: dict
 
 
+def _daily(partner, day, amount, holdout_end):
+    """One transaction per customer and day up to ``holdout_end`` (the day's
+    values summed), sorted by customer then day: (customers, days, values)."""
+    partner = np.asarray(partner, dtype=np.int64)
+    day = np.asarray(day, dtype=np.int64)
+    amount = np.asarray(amount, dtype=float)
+    kept = day <= holdout_end
+    partner, day, amount = partner[kept], day[kept], amount[kept]
+    order = np.lexsort((day, partner))
+    partner, day, amount = partner[order], day[order], amount[order]
+    new = np.ones(partner.size, dtype=bool)
+    new[1:] = (partner[1:] != partner[:-1]) | (day[1:] != day[:-1])
+    group = np.cumsum(new) - 1
+    value = np.bincount(group, weights=amount, minlength=int(new.sum()))
+    return partner[new], day[new], value
+
+
 def summarise(partner, day, amount, calibration_start, calibration_end, holdout_end):
     """The cohort's ``Summary`` from transactions (three arrays of equal length).
 
@@ -82,17 +99,9 @@ def summarise(partner, day, amount, calibration_start, calibration_end, holdout_
     transaction is before ``calibration_start`` or after ``calibration_end`` are
     not in the cohort.
     """
-    partner = np.asarray(partner, dtype=np.int64)
-    day = np.asarray(day, dtype=np.int64)
-    amount = np.asarray(amount, dtype=float)
     if not (calibration_start <= calibration_end < holdout_end):
         raise ValueError("the periods must follow one another")
-    kept = day <= holdout_end
-    partner, day, amount = partner[kept], day[kept], amount[kept]
-    # One transaction per customer and day, sorted by customer then day.
-    pairs, inverse = np.unique(np.column_stack([partner, day]), axis=0, return_inverse=True)
-    value = np.bincount(inverse.ravel(), weights=amount, minlength=len(pairs))
-    p_of, d_of = pairs[:, 0], pairs[:, 1]
+    p_of, d_of, value = _daily(partner, day, amount, holdout_end)
     customers, start, counts = np.unique(p_of, return_index=True, return_counts=True)
     first = d_of[start]
     per_tx_first = np.repeat(first, counts)
@@ -105,7 +114,9 @@ def summarise(partner, day, amount, calibration_start, calibration_end, holdout_
     last = np.full(n, np.iinfo(np.int64).min)
     np.maximum.at(last, index[repeat_cal], d_of[repeat_cal])
     recency = np.where(x > 0, last - first, 0) / WEEK
-    cal_value = np.bincount(index, weights=np.where(repeat_cal, value, 0.0), minlength=n)
+    cal_value = np.bincount(
+        index, weights=np.where(repeat_cal, value, 0.0), minlength=n
+    )
     monetary = np.divide(cal_value, x, out=np.zeros(n), where=x > 0)
     return Summary(
         partner=customers[in_cohort],
@@ -124,25 +135,24 @@ def summarise(partner, day, amount, calibration_start, calibration_end, holdout_
 def repeat_days(partner, day, calibration_start, calibration_end, holdout_end):
     """Sorted day numbers of the cohort's repeat transactions (one per customer
     and day) up to ``holdout_end``: the actual side of the tracking plot."""
-    partner = np.asarray(partner, dtype=np.int64)
-    day = np.asarray(day, dtype=np.int64)
-    kept = day <= holdout_end
-    pairs = np.unique(np.column_stack([partner[kept], day[kept]]), axis=0)
-    _customers, start, counts = np.unique(
-        pairs[:, 0], return_index=True, return_counts=True
-    )
-    first = np.repeat(pairs[start, 1], counts)
+    p_of, d_of, _value = _daily(partner, day, np.zeros(len(day)), holdout_end)
+    _customers, start, counts = np.unique(p_of, return_index=True, return_counts=True)
+    first = np.repeat(d_of[start], counts)
     cohort = (first >= calibration_start) & (first <= calibration_end)
-    return np.sort(pairs[:, 1][cohort & (pairs[:, 1] > first)])
+    return np.sort(d_of[cohort & (d_of > first)])
 
 
-def tracking(params, first_day, repeats, calibration_start, calibration_end, holdout_end):
+def tracking(
+    params, first_day, repeats, calibration_start, calibration_end, holdout_end
+):
     """Cumulative repeat transactions at the end of each week from
     ``calibration_start`` (the last week ends at ``holdout_end``), actual (from
     the sorted ``repeats`` days) and predicted (sum of eq. 9 over customers)."""
     weeks = int(np.ceil((holdout_end - calibration_start + 1) / WEEK))
     week = np.arange(1, weeks + 1)
-    end_day = np.minimum(calibration_start + WEEK * week - 1, holdout_end).astype(np.int64)
+    end_day = np.minimum(calibration_start + WEEK * week - 1, holdout_end).astype(
+        np.int64
+    )
     actual = np.searchsorted(repeats, end_day, side="right").astype(float)
     starts, cohort_size = np.unique(first_day, return_counts=True)
     elapsed = np.maximum(end_day[None, :] - starts[:, None], 0) / WEEK
@@ -195,12 +205,16 @@ def value(params, summary):
     _t, transactions, actual = _group_means(group, summary.holdout_value, count)
     _t, _c, predicted = _group_means(group, predicted_each * count, count)
     actual_each = summary.holdout_value[bought] / count[bought]
-    return predicted_each[bought], actual_each, {
-        "group": np.arange(GROUP_CAP + 1),
-        "transactions": transactions,
-        "actual": actual,
-        "predicted": predicted,
-    }
+    return (
+        predicted_each[bought],
+        actual_each,
+        {
+            "group": np.arange(GROUP_CAP + 1),
+            "transactions": transactions,
+            "actual": actual,
+            "predicted": predicted,
+        },
+    )
 
 
 def _fit_gammagamma(summary):
@@ -238,7 +252,11 @@ def run(partner, day, amount, calibration_start, calibration_end, holdout_end):
     fit = bgnbd.fit(summary.frequency, summary.recency, summary.age)
     repeats = repeat_days(partner, day, calibration_start, calibration_end, holdout_end)
     track = tracking(
-        fit.params, summary.first_day, repeats, calibration_start, calibration_end,
+        fit.params,
+        summary.first_day,
+        repeats,
+        calibration_start,
+        calibration_end,
         holdout_end,
     )
     horizon = (holdout_end - calibration_end) / WEEK

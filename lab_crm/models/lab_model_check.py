@@ -27,9 +27,7 @@ class LabModelCheck(models.Model):
     calibration_start = fields.Date(required=True, readonly=True)
     calibration_end = fields.Date(required=True, readonly=True)
     holdout_end = fields.Date(required=True, readonly=True)
-    transactions = fields.Selection(
-        TRANSACTION_SOURCES, required=True, readonly=True
-    )
+    transactions = fields.Selection(TRANSACTION_SOURCES, required=True, readonly=True)
     customer_count = fields.Integer(
         string="Customers",
         readonly=True,
@@ -45,6 +43,11 @@ class LabModelCheck(models.Model):
     bgnbd_alpha = fields.Float(string="alpha", digits=(16, 4), readonly=True)
     bgnbd_a = fields.Float(string="a", digits=(16, 4), readonly=True)
     bgnbd_b = fields.Float(string="b", digits=(16, 4), readonly=True)
+    is_converged = fields.Boolean(
+        string="Fit Converged",
+        readonly=True,
+        help="Whether the BG/NBD fit reached a maximum of the likelihood.",
+    )
     bgnbd_log_likelihood = fields.Float(
         string="BG/NBD Log-likelihood", digits=(16, 2), readonly=True
     )
@@ -59,19 +62,19 @@ class LabModelCheck(models.Model):
         string="Actual Holdout Transactions", digits=(16, 0), readonly=True
     )
     holdout_predicted = fields.Float(
-        string="Predicted Holdout Transactions", digits=(16, 1), readonly=True
+        string="Predicted Holdout Transactions", digits=(16, 2), readonly=True
     )
     tracking_mae = fields.Float(
-        string="Weekly Cumulative Error (mean absolute)", digits=(16, 1), readonly=True
+        string="Weekly Cumulative Error (mean absolute)", digits=(16, 2), readonly=True
     )
     tracking_total = fields.Float(
-        string="Holdout Total Error (tracking)", digits=(16, 1), readonly=True
+        string="Holdout Total Error (tracking)", digits=(16, 2), readonly=True
     )
     conditional_mae = fields.Float(
         string="Per-customer Error (mean absolute)", digits=(16, 3), readonly=True
     )
     conditional_total = fields.Float(
-        string="Holdout Total Error (per customer)", digits=(16, 1), readonly=True
+        string="Holdout Total Error (per customer)", digits=(16, 2), readonly=True
     )
     value_mae = fields.Float(
         string="Average Value Error (mean absolute)", digits=(16, 2), readonly=True
@@ -94,7 +97,11 @@ class LabModelCheck(models.Model):
             )
 
     @api.depends(
-        "repeat_customer_count", "calibration_start", "calibration_end", "has_value_model"
+        "repeat_customer_count",
+        "calibration_start",
+        "calibration_end",
+        "has_value_model",
+        "is_converged",
     )
     def _compute_caution(self):
         for check in self:
@@ -114,6 +121,13 @@ class LabModelCheck(models.Model):
                         "The calibration period is shorter than %(weeks)s weeks: "
                         "the models have seen too little of the customers' rhythm.",
                         weeks=SHORT_CALIBRATION_WEEKS,
+                    )
+                )
+            if not check.is_converged:
+                notes.append(
+                    self.env._(
+                        "The fit of the BG/NBD model did not converge: its "
+                        "parameters are not reliable."
                     )
                 )
             if not check.has_value_model:
@@ -171,11 +185,12 @@ class LabModelCheck(models.Model):
     def _transactions(self, company, source, holdout_end):
         """(customer ids, day numbers, values) of ``company``'s transactions up
         to ``holdout_end``: the segmentation's query, one row per customer and
-        day, in three lists (numpy does the rest column-wise)."""
+        day, in three sequences (numpy does the rest column-wise)."""
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
-                """SELECT partner_id, day - DATE '0001-01-01' + 1, SUM(amount)
+                """SELECT partner_id, day - DATE '0001-01-01' + 1,
+                          COALESCE(SUM(amount), 0)
                      FROM (%s) tx
                     WHERE day <= %s AND partner_id IS NOT NULL
                  GROUP BY partner_id, day""",
@@ -186,7 +201,7 @@ class LabModelCheck(models.Model):
         if not rows:
             return [], [], []
         partner, day, amount = zip(*rows, strict=True)
-        return list(partner), list(day), [float(value or 0.0) for value in amount]
+        return partner, day, amount
 
     @api.model
     def _result_values(self, result):
@@ -201,6 +216,7 @@ class LabModelCheck(models.Model):
             "bgnbd_a": a,
             "bgnbd_b": b,
             "bgnbd_log_likelihood": result.bgnbd_fit.log_likelihood,
+            "is_converged": result.bgnbd_fit.converged,
             "holdout_actual": errors["holdout_actual"],
             "holdout_predicted": errors["holdout_predicted"],
             "tracking_mae": errors["tracking_mae"],
@@ -224,6 +240,8 @@ class LabModelCheck(models.Model):
     @api.model
     def _default_source(self):
         """The segmentation's setting: invoices or samples."""
-        return self.env["lab.segment.snapshot"]._settings().get(
-            "transactions", DEFAULTS["transactions"]
+        return (
+            self.env["lab.segment.snapshot"]
+            ._settings()
+            .get("transactions", DEFAULTS["transactions"])
         )

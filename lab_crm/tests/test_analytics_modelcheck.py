@@ -104,9 +104,7 @@ def test_conditional_and_value_counted_by_hand():
         PAPER, 2.0, [2, 0, 3], [20 / 7, 0, 6 / 7], [27 / 7, 24 / 7, 17 / 7]
     )
     assert expected == pytest.approx(own)
-    assert cond["predicted"] == pytest.approx(
-        [own[1], 0, own[0], own[2], 0, 0, 0, 0]
-    )
+    assert cond["predicted"] == pytest.approx([own[1], 0, own[0], own[2], 0, 0, 0, 0])
     predicted, actual, values = modelcheck.value(NOTE, summary)
     # Bought in the holdout: 1 (40 / 1 = 40) and 2 (80 / 2 = 40).
     assert actual.tolist() == [40, 40]
@@ -128,7 +126,9 @@ def test_run_errors_from_its_parts():
     # Holdout actual: 1 + 2 + 0 = 3 transactions.
     assert errors["holdout_actual"] == 3
     horizon = (HOLDOUT_END - CAL_END) / 7  # 14 days
-    expected, _cond = modelcheck.conditional(check.bgnbd_fit.params, check.summary, horizon)
+    expected, _cond = modelcheck.conditional(
+        check.bgnbd_fit.params, check.summary, horizon
+    )
     assert errors["holdout_predicted"] == pytest.approx(expected.sum())
     assert errors["conditional_total"] == pytest.approx(expected.sum() - 3)
     assert errors["conditional_mae"] == pytest.approx(
@@ -216,7 +216,11 @@ def test_cdnow_holdout_predictions_are_the_published_models(cdnow):
         expected, cond = modelcheck.conditional(params, summary, horizon)
         tracks.append(
             modelcheck.tracking(
-                params, summary.first_day, repeats, CDNOW_START, CDNOW_CAL_END,
+                params,
+                summary.first_day,
+                repeats,
+                CDNOW_START,
+                CDNOW_CAL_END,
                 CDNOW_END,
             )["predicted"]
         )

@@ -43,9 +43,7 @@ class LabModelCheckWizard(models.TransientModel):
         today = fields.Date.context_today(self)
         for wizard in self:
             if not (
-                wizard.calibration_start
-                <= wizard.calibration_end
-                < wizard.holdout_end
+                wizard.calibration_start <= wizard.calibration_end < wizard.holdout_end
             ):
                 raise ValidationError(
                     self.env._(

@@ -22,7 +22,11 @@ class LabModelCheckLine(models.Model):
     _order = "check_id, kind, week, calibration_group, series"
 
     check_id = fields.Many2one(
-        "lab.model.check", required=True, ondelete="cascade", index=True
+        "lab.model.check",
+        string="Model Check",
+        required=True,
+        ondelete="cascade",
+        index=True,
     )
     company_id = fields.Many2one(related="check_id.company_id", store=True)
     kind = fields.Selection(KINDS, string="Graph", required=True)

@@ -208,6 +208,32 @@ class TestModelCheck(LabSampleCommon):
         self.assertEqual(check.repeat_customer_count, 1)
         self.assertEqual(check.holdout_actual, 1)
 
+    def test_queries_do_not_grow_with_customers(self):
+        def queries_of_a_run():
+            """Queries of one run, its writes flushed (a run, with its check)."""
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            check = self._run()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before, check
+
+        queries_of_a_run()  # the first run loads the models' metadata
+        queries, _check = queries_of_a_run()
+        # Ten more customers, each with a first and a repeat invoice.
+        more = self.env["res.partner"].create(
+            [{"name": f"Customer {n}", "is_company": True} for n in range(6, 16)]
+        )
+        self.env["account.move"].create(
+            [
+                self._invoice_vals(partner, day, 10.0)
+                for partner in more
+                for day in (2, 9)
+            ]
+        ).action_post()
+        more_queries, check = queries_of_a_run()
+        self.assertEqual(check.customer_count, 13)  # 3 + 10
+        self.assertEqual(more_queries, queries)
+
     def test_bad_periods_are_refused(self):
         with self.assertRaises(ValidationError):
             self._run(calibration_end=HOLDOUT_END)

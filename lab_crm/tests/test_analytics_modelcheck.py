@@ -230,8 +230,9 @@ def test_cdnow_holdout_predictions_are_the_published_models(cdnow):
     assert _within(check.conditional["predicted"], groups)  # Figure 4, 0..7+
     assert _within(check.errors["holdout_predicted"], totals)
     # The spread the printed precision allows, for the record: the holdout total
-    # of the published parameters is 1653.9; the corners span less than +/- 1 %.
-    assert np.ptp(totals) < 0.02 * np.mean(totals)
+    # of the published parameters is 1653.9, the corners give 1652.7 to 1655.2
+    # (0.15 %), the pipeline 1653.4; 1882 transactions actually happened.
+    assert np.ptp(totals) < 0.002 * np.mean(totals)
 
 
 def test_cdnow_actual_figures(cdnow):

@@ -18,6 +18,8 @@ from . import lab_survey_campaign
 from . import lab_target_group
 from . import lab_sample_line
 from . import lab_segment_snapshot
+from . import lab_model_check
+from . import lab_model_check_line
 from . import lab_service_contract
 from . import lab_service_request
 from . import lab_service_request_type

@@ -295,15 +295,14 @@ class LabSegmentSnapshot(models.Model):
         self._update_lifecycle(columns, data, settings)
         return count
 
-    def _extract(self, company, today, settings):
-        """Everything the engine needs, for all customers of ``company``: three
-        grouped queries."""
-        self.env.flush_all()
-        since = today - relativedelta(months=settings["period_months"])
-        half = today - relativedelta(months=settings["period_months"] // 2 or 1)
-        if settings["transactions"] == "samples":
+    def _transactions_sql(self, company, source):
+        """The transactions of ``company``'s customers as ``SQL`` rows
+        (partner_id, day, amount): its posted customer invoices (``source``
+        "invoices") or its counted samples ("samples"), the segmentation's
+        setting. Shared by the segmentation and the model check."""
+        if source == "samples":
             # A sample is worth the prices of its accepted test items.
-            transactions = SQL(
+            return SQL(
                 """SELECT sample.partner_id,
                           (sample.received_datetime AT TIME ZONE 'UTC')::date AS day,
                           COALESCE(SUM(line.price_unit) FILTER (
@@ -317,15 +316,22 @@ class LabSegmentSnapshot(models.Model):
                 company.id,
                 UNCOUNTED_STATES,
             )
-        else:
-            transactions = SQL(
-                """SELECT commercial_partner_id AS partner_id, invoice_date AS day,
-                          amount_untaxed_signed AS amount
-                     FROM account_move
-                    WHERE company_id = %s AND state = 'posted'
-                      AND move_type = 'out_invoice'""",
-                company.id,
-            )
+        return SQL(
+            """SELECT commercial_partner_id AS partner_id, invoice_date AS day,
+                      amount_untaxed_signed AS amount
+                 FROM account_move
+                WHERE company_id = %s AND state = 'posted'
+                  AND move_type = 'out_invoice'""",
+            company.id,
+        )
+
+    def _extract(self, company, today, settings):
+        """Everything the engine needs, for all customers of ``company``: three
+        grouped queries."""
+        self.env.flush_all()
+        since = today - relativedelta(months=settings["period_months"])
+        half = today - relativedelta(months=settings["period_months"] // 2 or 1)
+        transactions = self._transactions_sql(company, settings["transactions"])
         self.env.cr.execute(
             SQL(
                 """

@@ -52,6 +52,8 @@ EXPECTED = {
     "lab.service.contract":       "-    -    -    rwc  -    rwc  rwc  rwcu -",
     "lab.training.session":       "-    -    -    rwc  rwc  rwc  rwc  rwcu -",
     "lab.segment.snapshot":       "-    -    -    r    -    r    r    ru   -",
+    "lab.model.check":            "-    -    -    -    -    -    -    ru   -",
+    "lab.model.check.line":       "-    -    -    -    -    -    -    r    -",
     "lab.service.quality":        "-    -    -    r    -    r    r    r    -",
     "lab.arrears.customer":       "-    -    -    -    -    -    -    r    r",
     "lab.arrears.line":           "-    -    -    -    -    -    -    r    r",
@@ -177,6 +179,19 @@ class AccessMatrixCommon(LabSampleCommon):
             {"name": "Spare contact", "parent_id": a.id}
         )
         company = env.company
+        # Not a customer's record: a run of the model check (managers only).
+        model_check = env["lab.model.check"].create(
+            {
+                "company_id": company.id,
+                "calibration_start": today - timedelta(days=365),
+                "calibration_end": today - timedelta(days=100),
+                "holdout_end": today,
+                "transactions": "invoices",
+                "line_ids": [
+                    Command.create({"kind": "tracking", "series": "actual", "week": 1})
+                ],
+            }
+        )
         records = {
             "res.partner": a,
             "lab.sample": sample,
@@ -207,6 +222,8 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.service.quality": env["lab.service.quality"].search(
                 [("partner_id", "=", a.id)], limit=1
             ),
+            "lab.model.check": model_check,
+            "lab.model.check.line": model_check.line_ids,
             "lab.arrears.customer": env["lab.arrears.customer"].search(
                 [("partner_id", "=", a.id)]
             ),
@@ -266,6 +283,18 @@ class AccessMatrixCommon(LabSampleCommon):
                 "date": today - timedelta(days=1),
             },
             "lab.service.quality": {"partner_id": a.id},
+            "lab.model.check": {
+                "company_id": company.id,
+                "calibration_start": today - timedelta(days=60),
+                "calibration_end": today - timedelta(days=30),
+                "holdout_end": today,
+                "transactions": "samples",
+            },
+            "lab.model.check.line": {
+                "check_id": model_check.id,
+                "kind": "conditional",
+                "series": "predicted",
+            },
             "lab.arrears.customer": {"partner_id": a.id},
             "lab.arrears.line": {"partner_id": a.id},
             "lab.arrears.reminder": {"partner_id": a.id, "level_id": level.id},
@@ -304,6 +333,8 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.training.session": {"duration_days": 2},
             "lab.segment.snapshot": {"recency_days": 3},
             "lab.service.quality": {"partner_id": a.id},
+            "lab.model.check": {"bgnbd_r": 2.0},
+            "lab.model.check.line": {"value": 3.0},
             "lab.arrears.customer": {"partner_id": a.id},
             "lab.arrears.line": {"partner_id": a.id},
             "lab.arrears.reminder": {"date": today},

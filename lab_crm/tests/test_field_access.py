@@ -135,6 +135,8 @@ FIELD_CLASSES = {
     # The snapshot's category is the customer's (staff's): Lab CRM users read both.
     "lab.segment.snapshot": {"*": "lab", "staff": "customer_category"},
     "lab.service.quality": {"*": "lab"},
+    "lab.model.check": {"*": "manager"},
+    "lab.model.check.line": {"*": "manager"},
     "lab.arrears.customer": {"*": "accounting+manager"},
     "lab.arrears.line": {"*": "accounting+manager"},
     "lab.arrears.reminder": {"*": "accounting+manager"},
@@ -150,6 +152,7 @@ FIELD_CLASSES = {
     "lab.handover.wizard": {"*": "manager"},
     "lab.sample.override.wizard": {"*": "manager"},
     "lab.segment.wizard": {"*": "manager"},
+    "lab.model.check.wizard": {"*": "manager"},
     "lab.staff.kpi.wizard": {"*": "manager"},
     "res.config.settings": {"*": "settings"},
     # Odoo's models.

@@ -99,6 +99,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                 }
             ),
             "lab.segment.wizard": manager["lab.segment.wizard"].create({}),
+            "lab.model.check.wizard": manager["lab.model.check.wizard"].create({}),
             "lab.sample.override.wizard": manager["lab.sample.override.wizard"].create(
                 {"sample_id": cls.sample.id, "reason": "Urgent"}
             ),

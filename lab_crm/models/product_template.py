@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ProductTemplate(models.Model):
@@ -13,6 +14,27 @@ class ProductTemplate(models.Model):
         string="Turnaround (working days)",
         default=5,
         help="Working days from reception to report.",
+    )
+    # Accreditation scope (CMA / CNAS): which of the laboratory's accreditations
+    # cover the test item, or who tests it instead (分包).
+    lab_accreditation_ids = fields.Many2many(
+        "lab.accreditation",
+        "lab_accreditation_product_template_rel",
+        "product_tmpl_id",
+        "accreditation_id",
+        string="Accreditations",
+        help="The laboratory's accreditations whose scope covers this test item: "
+        "the marks its reports may carry.",
+    )
+    lab_is_subcontracted = fields.Boolean(
+        string="Subcontracted",
+        help="Tested by another laboratory (the subcontractor): outside the "
+        "laboratory's own accreditations.",
+    )
+    lab_subcontractor_id = fields.Many2one(
+        "res.partner",
+        string="Subcontractor",
+        domain="[('is_company', '=', True)]",
     )
 
     _lab_turnaround_days_check = models.Constraint(
@@ -29,3 +51,34 @@ class ProductTemplate(models.Model):
         )
         if self.is_lab_test_item and testing and self.categ_id != testing:
             self.categ_id = testing
+
+    @api.constrains(
+        "lab_is_subcontracted", "lab_subcontractor_id", "lab_accreditation_ids"
+    )
+    def _check_lab_subcontracting(self):
+        for template in self:
+            if template.lab_is_subcontracted and not template.lab_subcontractor_id:
+                raise ValidationError(
+                    self.env._(
+                        "Say which laboratory tests the subcontracted item %(item)s.",
+                        item=template.display_name,
+                    )
+                )
+            if template.lab_is_subcontracted and template.lab_accreditation_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(item)s is subcontracted: the laboratory's own "
+                        "accreditations (%(marks)s) do not cover it.",
+                        item=template.display_name,
+                        marks=", ".join(template.lab_accreditation_ids.mapped("code")),
+                    )
+                )
+
+    def _lab_marks(self, company):
+        """The accreditations of ``company`` that cover the test item (as the
+        system: the marks are public)."""
+        self.ensure_one()
+        return self.sudo().lab_accreditation_ids.filtered(
+            lambda accreditation: accreditation.active
+            and accreditation.company_id == company
+        )

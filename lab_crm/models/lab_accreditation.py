@@ -76,7 +76,8 @@ class LabAccreditation(models.Model):
         "accreditation_id",
         "product_tmpl_id",
         string="Test Items",
-        domain="[('is_lab_test_item', '=', True), ('lab_is_subcontracted', '=', False)]",
+        domain="[('is_lab_test_item', '=', True), "
+        "('lab_is_subcontracted', '=', False)]",
         help="The test items within its scope: their reports may carry its mark.",
         groups="base.group_user",
     )
@@ -116,7 +117,10 @@ class LabAccreditation(models.Model):
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
         for accreditation in self:
-            if accreditation.date_to and accreditation.date_to < accreditation.date_from:
+            if (
+                accreditation.date_to
+                and accreditation.date_to < accreditation.date_from
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(mark)s %(number)s cannot expire (%(end)s) before it is "
@@ -133,8 +137,10 @@ class LabAccreditation(models.Model):
     def _lab_valid_on(self, day):
         """The accreditations of ``self`` valid on ``day``."""
         return self.filtered(
-            lambda accreditation: accreditation.date_from <= day
-            and (not accreditation.date_to or day <= accreditation.date_to)
+            lambda accreditation: (
+                accreditation.date_from <= day
+                and (not accreditation.date_to or day <= accreditation.date_to)
+            )
         )
 
     @api.model
@@ -158,8 +164,9 @@ class LabAccreditation(models.Model):
         activity on each accreditation entering its expiry notice, once per
         expiry date: a renewed accreditation with a new date is noticed again."""
         expiring = self.search(self._lab_expiring_domain()).filtered(
-            lambda accreditation: accreditation.expiry_notice_date
-            != accreditation.date_to
+            lambda accreditation: (
+                accreditation.expiry_notice_date != accreditation.date_to
+            )
         )
         if not expiring:
             return

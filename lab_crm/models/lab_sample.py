@@ -758,8 +758,10 @@ class LabSample(models.Model):
         sample = self.sudo()
         claimed = sample.accreditation_ids
         outside = sample.line_ids.filtered(
-            lambda line: not line.is_rejected
-            and (line.is_subcontracted or not line.accreditation_ids & claimed)
+            lambda line: (
+                not line.is_rejected
+                and (line.is_subcontracted or not line.accreditation_ids & claimed)
+            )
         )
         return {
             "marks": [

@@ -79,6 +79,7 @@ class ProductTemplate(models.Model):
         system: the marks are public)."""
         self.ensure_one()
         return self.sudo().lab_accreditation_ids.filtered(
-            lambda accreditation: accreditation.active
-            and accreditation.company_id == company
+            lambda accreditation: (
+                accreditation.active and accreditation.company_id == company
+            )
         )

@@ -132,6 +132,12 @@ class LabAccreditation(models.Model):
                     )
                 )
 
+    @api.constrains("product_tmpl_ids")
+    def _check_product_tmpl_ids(self):
+        # Set from this side, the test items check their own rule: a
+        # subcontracted item carries no mark of the laboratory.
+        self.product_tmpl_ids._check_lab_subcontracting()
+
     # Business methods
 
     def _lab_valid_on(self, day):
@@ -172,6 +178,8 @@ class LabAccreditation(models.Model):
             return
         managers = expiring.company_id._lab_setting_users("lab_quality_manager_id")
         for accreditation in expiring:
+            if not managers[accreditation.company_id]:
+                continue  # noticed on a later run, once someone looks after it
             accreditation._lab_schedule_daily_activity(
                 "lab_crm.mail_activity_type_accreditation_expiry",
                 self.env._(

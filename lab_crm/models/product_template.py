@@ -1,5 +1,12 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+# What only a Lab CRM manager sets on a test item: its accreditation scope.
+LAB_SCOPE_FIELDS = {
+    "lab_accreditation_ids",
+    "lab_is_subcontracted",
+    "lab_subcontractor_id",
+}
 
 
 class ProductTemplate(models.Model):
@@ -23,17 +30,20 @@ class ProductTemplate(models.Model):
         "product_tmpl_id",
         "accreditation_id",
         string="Accreditations",
+        copy=False,  # a new test item is in the scope once a manager says so
         help="The laboratory's accreditations whose scope covers this test item: "
         "the marks its reports may carry.",
     )
     lab_is_subcontracted = fields.Boolean(
         string="Subcontracted",
+        copy=False,
         help="Tested by another laboratory (the subcontractor): outside the "
         "laboratory's own accreditations.",
     )
     lab_subcontractor_id = fields.Many2one(
         "res.partner",
         string="Subcontractor",
+        copy=False,
         domain="[('is_company', '=', True)]",
     )
 
@@ -73,6 +83,32 @@ class ProductTemplate(models.Model):
                         marks=", ".join(template.lab_accreditation_ids.mapped("code")),
                     )
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get(fname) for vals in vals_list for fname in LAB_SCOPE_FIELDS):
+            self._lab_check_scope_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if LAB_SCOPE_FIELDS & set(vals):
+            self._lab_check_scope_manager()
+        return super().write(vals)
+
+    @api.model
+    def _lab_check_scope_manager(self):
+        """The accreditation scope of the test items is the quality system's:
+        whoever may edit products (Odoo's Products: Create) does not change it
+        unless a Lab CRM manager."""
+        if not self.env.su and not self.env.user.has_group(
+            "lab_crm.group_lab_crm_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only a Lab CRM manager may change which accreditations cover "
+                    "a test item, or whether it is subcontracted."
+                )
+            )
 
     def _lab_marks(self, company):
         """The accreditations of ``company`` that cover the test item (as the

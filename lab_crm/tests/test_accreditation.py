@@ -125,6 +125,8 @@ class TestAccreditation(LabSampleCommon, HttpCase):
             self.formaldehyde.lab_subcontractor_id = False
         with self._refused("is subcontracted"):
             self.formaldehyde.lab_accreditation_ids = self.cma
+        with self._refused("is subcontracted"):
+            self.cma.product_tmpl_ids += self.formaldehyde.product_tmpl_id
 
     def test_portal_request_form_shows_the_marks(self):
         self.authenticate(self.portal.login, self.portal.login)
@@ -354,3 +356,43 @@ class TestAccreditation(LabSampleCommon, HttpCase):
                     )
         self.cnas.with_user(self.lab_manager).scope = "Textiles: tensile strength"
         self.assertEqual(self.cnas.scope, "Textiles: tensile strength")
+
+    def test_only_lab_managers_set_the_scope_of_test_items(self):
+        """Odoo's product managers (Products: Create) edit products; the scope
+        of a test item is the quality system's, a Lab CRM manager's."""
+        sales_manager = new_test_user(
+            self.env,
+            login="sales_manager",
+            groups="sales_team.group_sale_manager,product.group_product_manager",
+        )
+        template = self.colour.product_tmpl_id.with_user(sales_manager)
+        template.list_price = 320.0  # the rest of the product stays theirs
+        for vals in (
+            {"lab_accreditation_ids": [Command.link(self.cnas.id)]},
+            {
+                "lab_is_subcontracted": True,
+                "lab_subcontractor_id": self.subcontractor.id,
+            },
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                template.write(vals)
+        with self.assertRaises(AccessError):
+            template.create(
+                {
+                    "name": "Pilling",
+                    "lab_accreditation_ids": [Command.set(self.cma.ids)],
+                }
+            )
+        # Duplicated, the item is outside every accreditation until a manager
+        # says otherwise.
+        self.assertFalse(
+            self.tensile.product_tmpl_id.with_user(sales_manager)
+            .copy()
+            .lab_accreditation_ids
+        )
+        # A Lab CRM manager, who may not edit products, sets it from the
+        # accreditation's side (its Test Items tab).
+        self.cnas.with_user(
+            self.lab_manager
+        ).product_tmpl_ids += self.colour.product_tmpl_id
+        self.assertEqual(self.colour.lab_accreditation_ids, self.cma | self.cnas)

@@ -34,6 +34,7 @@
         "report/lab_service_quality_views.xml",
         "report/lab_staff_kpi_views.xml",
         "report/lab_arrears_views.xml",
+        "views/lab_accreditation_views.xml",
         "views/lab_qualification_views.xml",
         "views/lab_partner_change_views.xml",
         "views/lab_arrears_reminder_views.xml",

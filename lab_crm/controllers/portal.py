@@ -221,6 +221,7 @@ class LabCustomerPortal(CustomerPortal):
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "lab_sample_request",
+            "lab_company": company,
             "test_items": test_items,
             "contacts": contacts,
             "errors": [],

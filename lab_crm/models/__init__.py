@@ -1,4 +1,6 @@
 from . import account_move_line
+from . import lab_activity_mixin
+from . import lab_accreditation
 from . import lab_customer_document
 from . import lab_arrears_reminder
 from . import lab_arrears_reminder_level

@@ -134,6 +134,24 @@ class LabSample(models.Model):
         "sample is delivered.",
     )
     report_filename = fields.Char(copy=False)
+    accreditation_ids = fields.Many2many(
+        "lab.accreditation",
+        "lab_sample_accreditation_rel",
+        "sample_id",
+        "accreditation_id",
+        string="Accreditation Marks",
+        compute="_compute_accreditation_ids",
+        store=True,
+        readonly=False,
+        copy=False,
+        # A claimed mark stays what the report carried: the accreditation is
+        # archived, not deleted.
+        ondelete="restrict",
+        check_company=True,
+        help="The marks (CMA, CNAS...) the report carries: by default those that "
+        "all its own test items carry, valid today. Subcontracted and rejected "
+        "items do not count.",
+    )
     is_on_time = fields.Boolean(
         string="On Time",
         compute="_compute_is_on_time",
@@ -248,6 +266,18 @@ class LabSample(models.Model):
             if contract.turnaround_days:  # the contract's commitment caps it
                 days = min(days, contract.turnaround_days)
             sample.turnaround_days = days
+
+    # Not on the marks of the products: a report's claim does not change when a
+    # test item's coverage does later.
+    @api.depends("line_ids.product_id", "line_ids.is_rejected", "company_id")
+    def _compute_accreditation_ids(self):
+        for sample in self:
+            day = sample.report_date or fields.Date.context_today(sample)
+            lines = sample._lab_own_lines()
+            marks = lines[:1].accreditation_ids
+            for line in lines[1:]:
+                marks &= line.accreditation_ids
+            sample.accreditation_ids = marks._lab_valid_on(day)
 
     @api.depends("partner_id", "received_datetime", "company_id")
     def _compute_service_contract_id(self):
@@ -378,6 +408,40 @@ class LabSample(models.Model):
                 )
             if sample.turnaround_days < 0:
                 raise ValidationError(self.env._("The turnaround cannot be negative."))
+
+    @api.constrains("accreditation_ids", "report_date", "line_ids")
+    def _check_accreditation_ids(self):
+        """A report claims only the marks that every one of its own test items
+        carries, and only accreditations valid on its date (today before it is
+        reported)."""
+        for sample in self:
+            claimed = sample.accreditation_ids
+            if not claimed:
+                continue
+            day = sample.report_date or fields.Date.context_today(sample)
+            invalid = claimed - claimed._lab_valid_on(day)
+            if invalid:
+                raise ValidationError(
+                    self.env._(
+                        "The report of sample %(name)s cannot carry %(marks)s: not "
+                        "valid on %(date)s.",
+                        name=sample.name,
+                        marks=", ".join(invalid.mapped("display_name")),
+                        date=day,
+                    )
+                )
+            for line in sample._lab_own_lines():
+                missing = claimed - line.accreditation_ids
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "The report of sample %(name)s cannot carry %(marks)s: "
+                            "the test item %(item)s is outside its scope.",
+                            name=sample.name,
+                            marks=", ".join(missing.mapped("display_name")),
+                            item=line.product_id.display_name,
+                        )
+                    )
 
     @api.constrains("report_file")
     def _check_report_file(self):
@@ -668,3 +732,41 @@ class LabSample(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipient.ids,
             )
+
+    # Accreditation scope (CMA / CNAS)
+
+    def _lab_own_lines(self):
+        """The test items the laboratory itself reports on: accepted, not
+        subcontracted."""
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: not line.is_rejected and not line.is_subcontracted
+        )
+
+    def _lab_report_scope(self):
+        """What the sample's report says of its accreditation scope:
+
+        - ``marks``: the accreditations it claims, as ``{"code", "name",
+          "number"}`` dicts (public information, read as the system: the
+          verification page has no user);
+        - ``outside``: its accepted test items (``lab.sample.line``, in the
+          caller's environment) that no claimed mark covers: all of them when
+          the report claims none, and the subcontracted ones always. Rejected
+          items are not on the report.
+        """
+        self.ensure_one()
+        sample = self.sudo()
+        claimed = sample.accreditation_ids
+        outside = sample.line_ids.filtered(
+            lambda line: (
+                not line.is_rejected
+                and (line.is_subcontracted or not line.accreditation_ids & claimed)
+            )
+        )
+        return {
+            "marks": [
+                {"code": mark.code, "name": mark.name, "number": mark.number}
+                for mark in claimed
+            ],
+            "outside": self.env["lab.sample.line"].browse(outside.ids),
+        }

@@ -32,6 +32,12 @@ class ResConfigSettings(models.TransientModel):
     lab_complaint_manager_id = fields.Many2one(
         related="company_id.lab_complaint_manager_id", readonly=False
     )
+    lab_accreditation_expiry_days = fields.Integer(
+        related="company_id.lab_accreditation_expiry_days", readonly=False
+    )
+    lab_quality_manager_id = fields.Many2one(
+        related="company_id.lab_quality_manager_id", readonly=False
+    )
     lab_credit_hold_overdue_days = fields.Integer(
         related="company_id.lab_credit_hold_overdue_days", readonly=False
     )

@@ -64,6 +64,7 @@ EXPECTED = {
     "lab.staff.kpi":              "-    -    -    -    -    -    -    r    -",
     "lab.competitor":             "-    -    -    r    r    r    r    rwcu -",
     "lab.target.group":           "-    -    -    r    r    r    r    rwcu -",
+    "lab.accreditation":          "-    r    r    r    r    r    r    rwcu r",
 }  # fmt: skip
 
 # SQL reports: their rows come from other records, so they cannot be moved to
@@ -253,6 +254,9 @@ class AccessMatrixCommon(LabSampleCommon):
                     "customer_domain": "[('lifecycle_stage', '=', 'active')]",
                 }
             ),
+            "lab.accreditation": env["lab.accreditation"].create(
+                {"kind": "cma", "name": "Mandatory Approval", "number": "241012340567"}
+            ),
         }
         for model, record in records.items():
             assert len(record) == 1, f"no fixture record of {model}"
@@ -316,6 +320,11 @@ class AccessMatrixCommon(LabSampleCommon):
             },
             "lab.competitor": {"name": "Northern Testing Centre"},
             "lab.target.group": {"name": "Manufacturers"},
+            "lab.accreditation": {
+                "kind": "cnas",
+                "name": "Laboratory Accreditation",
+                "number": "CNAS L10482",
+            },
         }
         write_vals = {
             "res.partner": {"comment": "Visited"},
@@ -344,6 +353,7 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.staff.kpi": {"user_id": cls.users["manager"].id},
             "lab.competitor": {"strengths": "Two-day turnaround"},
             "lab.target.group": {"description": "Invite to the open day"},
+            "lab.accreditation": {"scope": "Textiles: physical properties"},
         }
         # Deleting a record others point to fails on the foreign key, whoever
         # tries: these unused ones are deleted instead.

@@ -5,3 +5,4 @@ from . import lab_sample_override_wizard
 from . import lab_segment_wizard
 from . import lab_staff_kpi_wizard
 from . import lab_target_group_plan_wizard
+from . import lab_report_change_wizard

@@ -29,7 +29,7 @@ class LabReportDelivery(models.Model):
         string="When", required=True, default=fields.Datetime.now
     )
     user_id = fields.Many2one("res.users", string="By")
-    message_id = fields.Many2one("mail.message", string="Message", index="btree_not_null")
+    message_id = fields.Many2one("mail.message", index="btree_not_null")
     send_state = fields.Selection(SEND_STATES, string="E-mail")
 
     _event_once = models.Constraint(
@@ -42,28 +42,29 @@ class LabReportDelivery(models.Model):
         """Record ``event`` of ``version`` for each of ``partners`` that has not
         had it yet, done by ``user`` (the current one by default); return the
         new events."""
-        done = self.sudo().search(
-            [
-                ("version_id", "=", version.id),
-                ("partner_id", "in", partners.ids),
-                ("event", "=", event),
-            ]
-        ).partner_id
-        return (
+        done = (
             self.sudo()
-            .create(
+            .search(
                 [
-                    {
-                        "version_id": version.id,
-                        "partner_id": partner.id,
-                        "event": event,
-                        "user_id": (user or self.env.user).id,
-                        "message_id": message and message.id,
-                        "send_state": "queued" if event == "sent" else False,
-                    }
-                    for partner in partners - done
+                    ("version_id", "=", version.id),
+                    ("partner_id", "in", partners.ids),
+                    ("event", "=", event),
                 ]
             )
+            .partner_id
+        )
+        return self.sudo().create(
+            [
+                {
+                    "version_id": version.id,
+                    "partner_id": partner.id,
+                    "event": event,
+                    "user_id": (user or self.env.user).id,
+                    "message_id": message and message.id,
+                    "send_state": "queued" if event == "sent" else False,
+                }
+                for partner in partners - done
+            ]
         )
 
     def _lab_update_send_state(self, success_partners, failed):

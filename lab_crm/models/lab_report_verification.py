@@ -28,9 +28,7 @@ class LabReportVerification(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda s: s.env.company
     )
-    address_hash = fields.Char(
-        string="Address Hash", required=True, readonly=True, index=True
-    )
+    address_hash = fields.Char(required=True, readonly=True, index=True)
     file_result = fields.Selection(
         [("identical", "Identical"), ("different", "Different")],
         string="Compared File",
@@ -54,10 +52,16 @@ class LabReportVerification(models.Model):
         """The lookups an address may make in ``RATE_WINDOW``: the page is the
         database's, shared by its companies, so the strictest of their limits
         (0: none)."""
-        limits = self.env["res.company"].sudo().search([]).mapped(
-            "lab_report_verify_limit"
+        [(strictest,)] = (
+            self.env["res.company"]
+            .sudo()
+            ._read_group(
+                [("lab_report_verify_limit", ">", 0)],
+                [],
+                ["lab_report_verify_limit:min"],
+            )
         )
-        return min((limit for limit in limits if limit > 0), default=0)
+        return strictest or 0
 
     @api.model
     def _lab_recent_count(self, address_hash):

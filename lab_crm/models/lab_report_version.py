@@ -101,18 +101,14 @@ class LabReportVersion(models.Model):
         readonly=True,
         tracking=True,
     )
-    supersedes_id = fields.Many2one(
-        "lab.report.version", string="Supersedes", readonly=True, index=True
-    )
-    superseded_by_id = fields.Many2one(
-        "lab.report.version", string="Superseded by", readonly=True
-    )
+    supersedes_id = fields.Many2one("lab.report.version", readonly=True, index=True)
+    superseded_by_id = fields.Many2one("lab.report.version", readonly=True)
     reason = fields.Text(
         readonly=True, help="Why this version was amended or withdrawn."
     )
     withdrawn_date = fields.Date(readonly=True)
     delivery_ids = fields.One2many(
-        "lab.report.delivery", "version_id", string="Delivery", readonly=True
+        "lab.report.delivery", "version_id", string="Delivery Events", readonly=True
     )
     verification_count = fields.Integer(
         string="Verifications", compute="_compute_verification_count"
@@ -138,9 +134,7 @@ class LabReportVersion(models.Model):
         counts = dict(
             self.env["lab.report.verification"]
             .sudo()
-            ._read_group(
-                [("version_id", "in", self.ids)], ["version_id"], ["__count"]
-            )
+            ._read_group([("version_id", "in", self.ids)], ["version_id"], ["__count"])
         )
         for version in self:
             version.verification_count = counts.get(version._origin.sudo(), 0)

@@ -721,22 +721,30 @@ class LabSample(models.Model):
         self.ensure_one()
         sample = self.sudo()
         previous = sample.report_version_id
-        version = self.env["lab.report.version"].sudo().create(
-            {
-                "name": sample.report_number,
-                "company_id": sample.company_id.id,
-                "partner_id": sample.partner_id.id,
-                "sample_id": sample.id,
-                "version": previous.version + 1,
-                "report_date": fields.Date.context_today(sample)
-                if previous
-                else sample.report_date,
-                "supersedes_id": previous.id,
-            }
+        version = (
+            self.env["lab.report.version"]
+            .sudo()
+            .create(
+                {
+                    "name": sample.report_number,
+                    "company_id": sample.company_id.id,
+                    "partner_id": sample.partner_id.id,
+                    "sample_id": sample.id,
+                    "version": previous.version + 1,
+                    "report_date": fields.Date.context_today(sample)
+                    if previous
+                    else sample.report_date,
+                    "supersedes_id": previous.id,
+                }
+            )
         )
         if previous:
             previous.write(
-                {"state": "superseded", "superseded_by_id": version.id, "reason": reason}
+                {
+                    "state": "superseded",
+                    "superseded_by_id": version.id,
+                    "reason": reason,
+                }
             )
         sample.invalidate_recordset(["report_version_id"])
         sample._lab_stamp_current_report()
@@ -753,9 +761,9 @@ class LabSample(models.Model):
         if version.sha256 == sha256_hex(pdf):
             return  # stamped already
         stamped = version._lab_attach_file(pdf, sample.report_filename)
-        sample.with_context(lab_report_version_sync=True).report_file = (
-            base64.b64encode(stamped)
-        )
+        sample.with_context(
+            lab_report_version_sync=True
+        ).report_file = base64.b64encode(stamped)
 
     def _lab_check_report_changeable(self):
         """Refuse to amend or withdraw a report that is not delivered, or whose
@@ -779,8 +787,10 @@ class LabSample(models.Model):
         if not user.share or user._is_public():
             return self.env["res.partner"]
         customer = self.sudo().partner_id.commercial_partner_id
-        return user.partner_id if user.commercial_partner_id == customer else (
-            self.env["res.partner"]
+        return (
+            user.partner_id
+            if user.commercial_partner_id == customer
+            else (self.env["res.partner"])
         )
 
     def _lab_record_portal_event(self, event, user):
@@ -817,7 +827,9 @@ class LabSample(models.Model):
             )
         )
         return {
-            "report_versions": versions if self.state == "delivered" else versions.browse(),
+            "report_versions": versions
+            if self.state == "delivered"
+            else versions.browse(),
             "report_acknowledgements": acknowledged,
             "report_can_acknowledge": can_acknowledge,
         }

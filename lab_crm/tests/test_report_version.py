@@ -100,9 +100,11 @@ class ReportCommon(LabSampleCommon):
         return sample
 
     def _change(self, sample, kind, user=None, **values):
-        action = sample.with_user(user or self.lab_user).action_amend_report() if (
-            kind == "amend"
-        ) else sample.with_user(user or self.lab_user).action_withdraw_report()
+        action = (
+            sample.with_user(user or self.lab_user).action_amend_report()
+            if (kind == "amend")
+            else sample.with_user(user or self.lab_user).action_withdraw_report()
+        )
         wizard = Form(
             self.env[action["res_model"]]
             .with_user(user or self.lab_user)
@@ -139,7 +141,9 @@ class TestReportVersion(ReportCommon):
             second.sudo().write({"verification_code": first.verification_code})
             second.env.flush_all()
         # Typed in lower case, with spaces, O for 0 and I or L for 1: the same.
-        self.assertEqual(normalize_code(" abcd-efgh o1il 2345 "), "ABCDEFGH0111" + "2345")
+        self.assertEqual(
+            normalize_code(" abcd-efgh o1il 2345 "), "ABCDEFGH0111" + "2345"
+        )
         self.assertEqual(group_code("ABCDEFGH01112345"), "ABCD-EFGH-0111-2345")
 
     def test_issue_creates_version_one_with_stamped_pdf(self):
@@ -415,7 +419,9 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
         )
         response = self._verify("R-2026-0001", first.verification_code.lower())
         self.assertIn("o_lab_verify_superseded", response.text)
-        self.assertIn("superseded by report <strong>R-2026-0001-A</strong>", response.text)
+        self.assertIn(
+            "superseded by report <strong>R-2026-0001-A</strong>", response.text
+        )
         second = sample.report_version_id
         self._change(sample, "withdraw", reason="Mislabelled")
         response = self._verify("R-2026-0001-A", second.verification_code)
@@ -431,7 +437,11 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
     def test_unknown_number_and_wrong_code_answer_alike(self):
         version = self._issued("R-2026-0001").report_version_id
         right = version.verification_code_display
-        wrong = "0000-0000-0000-0000" if right != "0000-0000-0000-0000" else "1111-1111-1111-1111"
+        wrong = (
+            "0000-0000-0000-0000"
+            if right != "0000-0000-0000-0000"
+            else "1111-1111-1111-1111"
+        )
         unknown = self._verify("R-2026-9999", right)
         wrong_code = self._verify("R-2026-0001", wrong)
         malformed = self._verify("R-2026-0001", "not a code")
@@ -483,9 +493,7 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
         self.assertNotEqual(altered, issued)
         other = self._verify("R-2026-0001", version.verification_code, altered)
         self.assertIn("o_lab_verify_different", other.text)
-        self.assertEqual(
-            self._logs().mapped("file_result"), ["identical", "different"]
-        )
+        self.assertEqual(self._logs().mapped("file_result"), ["identical", "different"])
 
     def test_delivery_events_recorded_once(self):
         sample = self._issued("R-2026-0001")
@@ -544,7 +552,10 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
                         {
                             "model": model,
                             "method": "read",
-                            "args": [record.ids, ["name" if model == "lab.report.version" else "id"]],
+                            "args": [
+                                record.ids,
+                                ["name" if model == "lab.report.version" else "id"],
+                            ],
                             "kwargs": {},
                         },
                     )

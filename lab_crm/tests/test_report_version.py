@@ -80,11 +80,14 @@ class ReportCommon(LabSampleCommon):
         cls.original = make_pdf("Test report R-2026-0001", "Page two")
 
     @classmethod
-    def _issued(cls, number, customer=None, contact=None, deliver=True):
-        """A sample of ``customer`` tested, reported with ``number`` and a PDF
+    def _issued(cls, number, customer=None, contact=None, deliver=True, items=None):
+        """A sample of ``customer`` tested (``items``: tensile strength and
+        colour fastness by default), reported with ``number`` and a PDF
         (action_report), delivered."""
         contact = contact or cls.contact
-        sample = cls._sample(customer or cls.customer, contact_id=contact.id)
+        sample = cls._sample(
+            customer or cls.customer, items=items, contact_id=contact.id
+        )
         sample.write({"state": "review"})
         sample.write({"state": "testing"})
         sample.write(
@@ -370,6 +373,93 @@ class TestReportVersion(ReportCommon):
         # 12 characters: 3 kept at each end (12 // 4 = 3), 6 masked.
         self.assertEqual(mask_name("Huabei Steel"), "Hua******eel")
         self.assertEqual(mask_name("AB"), "A*")
+
+
+@tagged("post_install", "-at_install")
+class TestAmendedReportRate(ReportCommon):
+    """The amended-report rate in the service-quality report (per customer, per
+    test item, per month), in the staff KPIs and in the churn warning."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Report 1: tensile strength and colour fastness, amended; report 2:
+        # tensile strength only, kept.
+        cls.amended = cls._issued("R-2026-0001")
+        cls.kept = cls._issued("R-2026-0002", items=cls.tensile)
+
+    def _amend(self, sample, number):
+        self._change(
+            sample,
+            "amend",
+            report_number=number,
+            report_file=base64.b64encode(make_pdf(number)),
+            reason="Wrong batch number",
+        )
+
+    def test_service_quality_per_customer_and_test_item(self):
+        self._amend(self.amended, "R-2026-0001-A")
+        Quality = self.env["lab.service.quality"].with_user(self.lab_manager)
+        [(rate,)] = Quality._read_group(
+            [("partner_id", "=", self.customer.id)], [], ["amended_rate:avg"]
+        )
+        self.assertEqual(rate, 50.0)  # 1 of the 2 reported samples: (100 + 0) / 2
+        by_item = dict(
+            Quality._read_group(
+                [("source", "=", "report_item")],
+                ["product_id"],
+                ["item_amended_rate:avg"],
+            )
+        )
+        # Tensile strength: in both reports, one amended: (100 + 0) / 2 = 50;
+        # colour fastness: in the amended one only: 100.
+        self.assertEqual(by_item, {self.tensile: 50.0, self.colour: 100.0})
+        self.assertEqual(
+            Quality._by_customer(self.customer)[self.customer]["amended_rate"], 50.0
+        )
+
+    def test_staff_kpis(self):
+        self._amend(self.amended, "R-2026-0001-A")
+        kpi = (
+            self.env["lab.staff.kpi"]
+            .with_user(self.lab_manager)
+            .search([("user_id", "=", self.lab_user.id)])
+        )
+        # 2 samples first reported in the period (the amendment is not a third),
+        # 1 of them amended: 1 / 2 = 50%.
+        self.assertRecordValues(
+            kpi,
+            [
+                {
+                    "report_count": 2,
+                    "amended_report_count": 1,
+                    "amended_report_rate": 50.0,
+                }
+            ],
+        )
+
+    def test_amended_reports_count_against_kept_commitments(self):
+        Snapshot = self.env["lab.segment.snapshot"]
+        self.customer.customer_category = "manufacturer"  # segmented without sales
+
+        def reasons():
+            Snapshot._recompute()
+            row = Snapshot.search(
+                [
+                    ("partner_id", "=", self.customer.id),
+                    ("date", "=", self.kept.report_date),
+                ]
+            )
+            return (row.churn_reasons or "").split(",")
+
+        # Both reported on time (100) and none amended: 100 - 0 = 100 kept.
+        self.assertNotIn("poor_service", reasons())
+        # One amended: 100 - 50 = 50, not below the threshold of 50.
+        self._amend(self.amended, "R-2026-0001-A")
+        self.assertNotIn("poor_service", reasons())
+        # The other withdrawn too: 100 - 100 = 0 < 50.
+        self._change(self.kept, "withdraw", reason="Mislabelled")
+        self.assertIn("poor_service", reasons())
 
 
 @tagged("post_install", "-at_install")

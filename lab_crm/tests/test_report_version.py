@@ -623,6 +623,36 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(len(version.delivery_ids), 4)
 
+    def test_routes_per_role(self):
+        """The acknowledgement as the public (sent to log in), the customer's
+        contact (done), another customer's contact and an internal user outside
+        the Lab CRM groups (a plain 404); the verification page for everyone."""
+        sample = self._issued("R-2026-0001")
+        clerk = new_test_user(self.env, login="plain_clerk", groups="base.group_user")
+        url = f"/my/samples/{sample.id}/report/acknowledge"
+        for user, status in (
+            (None, 303),
+            (self.portal, 303),
+            (self.portal_other, 404),
+            (clerk, 404),
+        ):
+            with self.subTest(user=user and user.login):
+                self.authenticate(user and user.login, user and user.login)
+                page = self.url_open("/report/verify")
+                self.assertEqual(page.status_code, 200)
+                token = re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
+                response = self.url_open(
+                    url, data={"csrf_token": token}, allow_redirects=False
+                )
+                self.assertEqual(response.status_code, status)
+                if user is None:
+                    self.assertIn("/web/login", response.headers["Location"])
+        acknowledged = sample.report_version_id.delivery_ids.filtered(
+            lambda d: d.event == "acknowledged"
+        )
+        self.assertEqual(acknowledged.partner_id, self.contact)
+        self.assertEqual(acknowledged.user_id, self.portal)
+
     def test_portal_cannot_read_versions_logs_or_file(self):
         sample = self._issued("R-2026-0001")
         version = sample.report_version_id

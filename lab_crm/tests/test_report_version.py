@@ -539,6 +539,7 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
             self.assertEqual(response.status_code, 200)
             self.assertIn("o_lab_verify_not_found", response.text)
             self.assertNotIn("Cotton poplin", response.text)
+
         # Identical apart from what was typed (and the page layout's CSRF token,
         # which carries the second it was made in, whatever the answer).
         def typed_out(response, number, code):

@@ -15,6 +15,9 @@ from . import lab_key_person
 from . import lab_partner_change
 from . import lab_qualification
 from . import lab_sample
+from . import lab_report_version
+from . import lab_report_delivery
+from . import lab_report_verification
 from . import lab_survey
 from . import lab_survey_campaign
 from . import lab_target_group
@@ -31,6 +34,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import res_users
+from . import mail_mail
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction

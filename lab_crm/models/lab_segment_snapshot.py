@@ -381,7 +381,9 @@ class LabSegmentSnapshot(models.Model):
                     SELECT partner_id,
                            LEAST(AVG(resolution_on_time_rate),
                                  AVG(turnaround_kept_rate),
-                                 AVG(commitment_kept_rate)) AS service_kept
+                                 AVG(commitment_kept_rate),
+                                 -- reports kept: neither amended nor withdrawn
+                                 100 - AVG(amended_rate)) AS service_kept
                       FROM (%(service)s) quality
                      WHERE company_id = %(company)s AND date >= %(since)s
                   GROUP BY partner_id

@@ -17,6 +17,7 @@ NON_NEGATIVE = (
     "lab_credit_hold_overdue_days",
     "lab_contract_renewal_days",
     "lab_accreditation_expiry_days",
+    "lab_report_verify_limit",
 )
 
 
@@ -30,6 +31,20 @@ class ResCompany(models.Model):
         default=60,
         help="A qualification is 'expiring' this many days before its expiry date; "
         "its account manager then gets an activity.",
+        groups="base.group_user",
+    )
+    lab_report_mask_customer = fields.Boolean(
+        string="Mask Customer on Verification Page",
+        default=True,
+        help="The public report-verification page shows the customer's name with "
+        "its middle hidden (上海****公司).",
+        groups="base.group_user",
+    )
+    lab_report_verify_limit = fields.Integer(
+        string="Verification Lookups per 10 Minutes",
+        default=20,
+        help="How many lookups one address may make on the public "
+        "report-verification page in 10 minutes.",
         groups="base.group_user",
     )
     lab_survey_token_validity_days = fields.Integer(

@@ -106,6 +106,19 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     legal_representative = fields.Char(tracking=True, groups="base.group_user")
+    # A contact's share of the customer's reports (report delivery).
+    lab_receives_reports = fields.Boolean(
+        string="Receives Reports",
+        help="The contact is sent every report of the customer's samples, besides "
+        "each sample's own contact.",
+        groups="base.group_user",
+    )
+    lab_report_cc = fields.Char(
+        string="Report CC",
+        help="E-mail addresses (comma-separated) copied on the reports sent to "
+        "this contact.",
+        groups="base.group_user",
+    )
     quality_executive_id = fields.Many2one(
         "res.partner",
         string="Executive in Charge of Quality",
@@ -861,4 +874,24 @@ class ResPartner(models.Model):
                 Domain(role, "=", user.id)
                 for role in ("user_id", "service_manager_id", "technical_advisor_id")
             ]
+        )
+
+    def _lab_queue_report_cc(self, message):
+        """Queue a copy of ``message`` (a report sent to these contacts) to their
+        CC addresses, one e-mail for all."""
+        addresses = ", ".join(
+            address.strip()
+            for partner in self.sudo()
+            for address in (partner.lab_report_cc or "").split(",")
+            if address.strip()
+        )
+        if not addresses:
+            return
+        self.env["mail.mail"].sudo().create(
+            {
+                "mail_message_id": message.id,
+                "email_to": addresses,
+                "body_html": message.body,
+                "auto_delete": True,
+            }
         )

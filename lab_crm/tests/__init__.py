@@ -36,3 +36,4 @@ from . import test_portal_paths
 from . import test_routes
 from . import test_field_access
 from . import test_accreditation
+from . import test_report_version

@@ -65,6 +65,10 @@ EXPECTED = {
     "lab.competitor":             "-    -    -    r    r    r    r    rwcu -",
     "lab.target.group":           "-    -    -    r    r    r    r    rwcu -",
     "lab.accreditation":          "-    r    r    r    r    r    r    rwcu r",
+    # Written by the report's workflow only (issue, amend, withdraw, portal).
+    "lab.report.version":         "-    -    -    r    -    r    r    r    -",
+    "lab.report.delivery":        "-    -    -    r    -    r    r    r    -",
+    "lab.report.verification":    "-    -    -    -    -    -    -    r    -",
 }  # fmt: skip
 
 # SQL reports: their rows come from other records, so they cannot be moved to
@@ -179,6 +183,32 @@ class AccessMatrixCommon(LabSampleCommon):
         spare_contact = env["res.partner"].create(
             {"name": "Spare contact", "parent_id": a.id}
         )
+        # A sample of its own: an issued report keeps its sample from deletion.
+        reported = env["lab.sample"].create(
+            {"partner_id": a.id, "sample_name": "Denim", "report_number": "R-A-0001"}
+        )
+        report_version = env["lab.report.version"].create(
+            {
+                "name": "R-A-0001",
+                "partner_id": a.id,
+                "sample_id": reported.id,
+                "report_date": today,
+            }
+        )
+        report_delivery = env["lab.report.delivery"].create(
+            {
+                "version_id": report_version.id,
+                "partner_id": spare_contact.id,
+                "event": "viewed",
+            }
+        )
+        report_verification = env["lab.report.verification"].create(
+            {
+                "version_id": report_version.id,
+                "is_found": True,
+                "address_hash": "0" * 64,
+            }
+        )
         company = env.company
         # Not a customer's record: a run of the model check (managers only).
         model_check = env["lab.model.check"].create(
@@ -257,6 +287,9 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.accreditation": env["lab.accreditation"].create(
                 {"kind": "cma", "name": "Mandatory Approval", "number": "241012340567"}
             ),
+            "lab.report.version": report_version,
+            "lab.report.delivery": report_delivery,
+            "lab.report.verification": report_verification,
         }
         for model, record in records.items():
             assert len(record) == 1, f"no fixture record of {model}"
@@ -325,6 +358,18 @@ class AccessMatrixCommon(LabSampleCommon):
                 "name": "Laboratory Accreditation",
                 "number": "CNAS L10482",
             },
+            "lab.report.version": {
+                "name": "R-A-0002",
+                "partner_id": a.id,
+                "sample_id": reported.id,
+                "report_date": today,
+            },
+            "lab.report.delivery": {
+                "version_id": report_version.id,
+                "partner_id": spare_contact.id,
+                "event": "downloaded",
+            },
+            "lab.report.verification": {"is_found": False, "address_hash": "1" * 64},
         }
         write_vals = {
             "res.partner": {"comment": "Visited"},
@@ -354,6 +399,9 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.competitor": {"strengths": "Two-day turnaround"},
             "lab.target.group": {"description": "Invite to the open day"},
             "lab.accreditation": {"scope": "Textiles: physical properties"},
+            "lab.report.version": {"reason": "Wrong batch"},
+            "lab.report.delivery": {"event": "acknowledged"},
+            "lab.report.verification": {"is_found": False},
         }
         # Deleting a record others point to fails on the foreign key, whoever
         # tries: these unused ones are deleted instead.
@@ -467,11 +515,12 @@ class TestAccessMatrix(AccessMatrixCommon):
         self.assertEqual(
             self.records["lab.complaint"].with_user(other).summary, "Result disputed"
         )
+        # A's two samples: the fixture's and the one its report version is of.
         self.assertEqual(
             self.env["lab.sample"]
             .with_user(other)
             .search_count([("partner_id", "=", self.customer_a.id)]),
-            1,
+            2,
         )
 
     def test_complaint_assigned_outside_the_team_is_visible_to_its_handler(self):

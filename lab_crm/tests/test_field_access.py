@@ -59,9 +59,10 @@ FIELD_CLASSES = {
     "res.partner": {
         "staff": """
             acquisition_channel customer_category economic_overview enterprise_scale
-            founding_date is_lab_prepaid legal_representative lifecycle_stage
-            main_products operating_status ownership_type quality_executive_id
-            referrer_id service_manager_id social_credit_code technical_advisor_id""",
+            founding_date is_lab_prepaid lab_receives_reports lab_report_cc
+            legal_representative lifecycle_stage main_products operating_status
+            ownership_type quality_executive_id referrer_id service_manager_id
+            social_credit_code technical_advisor_id""",
         "lab": """
             change_ids complaint_count complaint_count_12m complaint_open_count
             first_sample_date importance_grade lab_churn_level lab_clv lab_loyalty_type
@@ -87,9 +88,10 @@ FIELD_CLASSES = {
         "staff": """
             actual_turnaround_days invoice_status is_beyond_contract is_on_time
             is_prepaid on_time_rate payment_state prepaid_override_reason
-            prepaid_override_user_id received_by_id report_file review_datetime
-            review_remarks review_user_id sale_order_id service_contract_id
-            user_id""",
+            prepaid_override_user_id received_by_id report_file
+            report_verification_count report_version_id report_version_ids
+            review_datetime review_remarks review_user_id sale_order_id
+            service_contract_id user_id""",
     },
     "lab.sample.line": {
         "customer": """
@@ -143,6 +145,11 @@ FIELD_CLASSES = {
     "lab.training.session": {"*": "lab"},
     "lab.competitor": {"*": "lab"},
     "lab.target.group": {"*": "lab"},
+    # Report versions and their delivery: the laboratory's; the customer sees
+    # them in the portal's sample page (rendered by the server).
+    "lab.report.version": {"*": "lab"},
+    "lab.report.delivery": {"*": "lab"},
+    "lab.report.verification": {"*": "manager"},
     # The snapshot's category is the customer's (staff's): Lab CRM users read both.
     "lab.segment.snapshot": {"*": "lab", "staff": "customer_category"},
     "lab.service.quality": {"*": "lab"},
@@ -162,6 +169,7 @@ FIELD_CLASSES = {
     "lab.credit.hold.wizard": {"*": "manager"},
     "lab.handover.wizard": {"*": "manager"},
     "lab.sample.override.wizard": {"*": "manager"},
+    "lab.report.change.wizard": {"*": "lab"},
     "lab.segment.wizard": {"*": "manager"},
     "lab.model.check.wizard": {"*": "manager"},
     "lab.staff.kpi.wizard": {"*": "manager"},
@@ -189,7 +197,8 @@ FIELD_CLASSES = {
             lab_complaint_days_minor lab_complaint_manager_id
             lab_contract_renewal_days lab_credit_hold_overdue_days
             lab_follow_up_delay_days lab_follow_up_period_days
-            lab_qualification_expiry_days lab_quality_manager_id lab_risk_high_below
+            lab_qualification_expiry_days lab_quality_manager_id
+            lab_report_mask_customer lab_report_verify_limit lab_risk_high_below
             lab_risk_medium_below
             lab_segment_a_cutoff lab_segment_attitude_threshold lab_segment_b_cutoff
             lab_segment_horizon_months lab_segment_monthly_discount_rate

@@ -87,6 +87,18 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
         cls.reminder = env["lab.arrears.reminder"].create(
             {"partner_id": cls.customer.id, "level_id": level.id}
         )
+        cls.report_version = (
+            env["lab.report.version"]
+            .sudo()
+            .create(
+                {
+                    "name": "R-0001",
+                    "partner_id": cls.customer.id,
+                    "sample_id": cls._sample().id,
+                    "report_date": today,
+                }
+            )
+        )
         manager = env(user=cls.lab_manager)
         cls.wizards = {
             "lab.credit.hold.wizard": manager["lab.credit.hold.wizard"].create(
@@ -110,6 +122,9 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                 }
             ),
             "lab.staff.kpi.wizard": manager["lab.staff.kpi.wizard"].create({}),
+            "lab.report.change.wizard": manager["lab.report.change.wizard"].create(
+                {"sample_id": cls.sample.id, "kind": "withdraw", "reason": "Typo"}
+            ),
             "lab.target.group.plan.wizard": manager[
                 "lab.target.group.plan.wizard"
             ].create(
@@ -217,6 +232,8 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                         "action_create_sale_order",
                         "action_view_sale_order",
                         "action_override_prepaid",
+                        "action_amend_report",
+                        "action_withdraw_report",
                     )
                 },
             },
@@ -299,6 +316,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
             "lab.arrears.line": self.env["lab.arrears.line"].browse(1),
             # search_count: overridden to read the view without PostgreSQL's JIT.
             "lab.arrears.customer": self.env["lab.arrears.customer"],
+            "lab.report.version": self.report_version,
             "res.partner": self.customer,
             **self.wizards,
         }

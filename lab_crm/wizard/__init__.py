@@ -6,3 +6,4 @@ from . import lab_segment_wizard
 from . import lab_model_check_wizard
 from . import lab_staff_kpi_wizard
 from . import lab_target_group_plan_wizard
+from . import lab_report_change_wizard

@@ -47,6 +47,7 @@ STATES = {
 
 # Run with the previous lab_crm: prints the ids of the records made, by model.
 CREATE = """
+import base64
 import json
 from datetime import date, timedelta
 
@@ -127,6 +128,16 @@ env["account.move"].create({
     "invoice_line_ids": [(0, 0, {"product_id": item.id, "price_unit": 800.0})],
 }).action_post()
 env["lab.segment.snapshot"]._recompute()
+# A report delivered before report versions existed.
+delivered = env["lab.sample"].create({
+    "partner_id": customer.id, "contact_id": contact.id,
+    "sample_name": "Cotton twill", "line_ids": [(0, 0, {"product_id": item.id})],
+    "report_number": "R-2606-07", "report_date": date.today(),
+    "report_file": base64.b64encode(REPORT_PDF), "report_filename": "R-2606-07.pdf",
+})
+env.cr.execute(
+    "UPDATE lab_sample SET state = 'delivered' WHERE id = %s", [delivered.id]
+)
 env.cr.commit()
 print("RESULT " + json.dumps({
     "res.partner": (customer | contact).ids,
@@ -138,9 +149,12 @@ print("RESULT " + json.dumps({
     "lab.service.request": request.ids,
     "lab.service.contract": contract.ids,
     "lab.arrears.reminder.level": level.ids,
+    "delivered": delivered.ids,
 }))
 """
 
+# The smallest file the report's check takes for a PDF.
+REPORT_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 SEGMENTS = ["tier", "rfm_segment", "churn_level", "loyalty_type"]
 # What users entered and where the workflow left it, read back by field name
 # (relations as ids).
@@ -251,16 +265,31 @@ FIELDS = {
 # Run with either lab_crm: prints the records' fields, the tampered rule's domain
 # and where each setting's value is found.
 READ = """
+import base64
 import json
 
 result = {"records": {}, "settings": {}}
 for model, ids in RECORDS.items():
+    if model == "delivered":
+        continue
     rows = env[model].browse(ids).exists().read(FIELDS[model], load=None)
     result["records"][model] = {
         str(row["id"]): {name: row[name] for name in FIELDS[model]} for row in rows
     }
 result["rule"] = env.ref("lab_crm." + TAMPERED_RULE).domain_force
 result["snapshots"] = env["lab.segment.snapshot"].search_count([])
+# The delivered report: its number and file, and its versions once they exist.
+import hashlib
+delivered = env["lab.sample"].browse(RECORDS["delivered"]).with_context(bin_size=False)
+pdf = base64.b64decode(delivered.report_file)
+result["delivered"] = {
+    "report": [delivered.state, delivered.report_number, pdf == REPORT_PDF],
+    "versions": [
+        [v.name, v.version, v.state, v.sha256 == hashlib.sha256(pdf).hexdigest(),
+         len(v.verification_code_display or "")]
+        for v in delivered.report_version_ids
+    ] if "report_version_ids" in delivered._fields else None,
+}
 # The customer's latest segments, and what the customer shows of them (copies
 # of their labels before 19.0.1.3.0, then a link to the latest snapshot).
 [customer] = env["res.partner"].browse(RECORDS["res.partner"]).filtered("is_company")
@@ -321,6 +350,7 @@ def shell(odoo, db, script, *options, kept="company"):
         "TAMPERED_RULE": TAMPERED_RULE,
         "FIELDS": FIELDS,
         "SEGMENTS": SEGMENTS,
+        "REPORT_PDF": REPORT_PDF,
     }
     prelude = "".join(f"{name} = {value!r}\n" for name, value in names.items())
     run = odoo.odoo("shell", "-d", db, "--no-http", *options, input=prelude + script)
@@ -360,7 +390,7 @@ def test_upgrade_from_an_earlier_main(odoo, tmp_path, record_property, version):
         before = read_back(odoo, db, records, f"--addons-path={previous}", kept=kept)
         # What the earlier version made of them, as entered.
         assert {model: len(rows) for model, rows in before["records"].items()} == {
-            model: len(ids) for model, ids in records.items()
+            model: len(ids) for model, ids in records.items() if model != "delivered"
         }
         complaint = one(before["records"], "lab.complaint")
         deadline_days = (
@@ -395,6 +425,12 @@ def test_upgrade_from_an_earlier_main(odoo, tmp_path, record_property, version):
         assert after["snapshots"] == before["snapshots"]
         assert after["segments"] == before["segments"]
         assert after["shown"] == after["segments"]
+        # The report delivered before versions existed: unchanged, and now its
+        # first version, valid, with the file's hash and a verification code
+        # (16 characters in four groups: 19).
+        assert before["delivered"]["report"] == ["delivered", "R-2606-07", True]
+        assert after["delivered"]["report"] == before["delivered"]["report"]
+        assert after["delivered"]["versions"] == [["R-2606-07", 1, "valid", True, 19]]
         # The rules are the files' again (they are no longer noupdate).
         assert " ".join(after["rule"].split()) == file_rule_domains()[TAMPERED_RULE]
         # The settings keep their values: the company's field (lab_ and the

@@ -524,6 +524,43 @@ class TestReportVerifyPage(ReportCommon, HttpCase):
         self.assertEqual(sample.report_verification_count, 4)
         self.assertEqual((first.verification_count, second.verification_count), (3, 1))
 
+    def test_accreditation_marks_and_items_outside(self):
+        # Tensile strength is covered by CMA and CNAS, colour fastness by CMA
+        # only: the report claims the marks all its items share, CMA; an item
+        # subcontracted is outside the laboratory's scope, named as such.
+        Accreditation = self.env["lab.accreditation"]
+        cma = Accreditation.create(
+            {"kind": "cma", "name": "Mandatory Approval", "number": "241012340567"}
+        )
+        cnas = Accreditation.create(
+            {"kind": "cnas", "name": "Accreditation", "number": "CNAS L10482"}
+        )
+        self.tensile.lab_accreditation_ids = cma | cnas
+        self.colour.lab_accreditation_ids = cma
+        sample = self._issued("R-2026-0007")
+        self.assertEqual(sample.accreditation_ids, cma)
+        version = sample.report_version_id
+        page = self._verify("R-2026-0007", version.verification_code).text
+        self.assertIn("241012340567", page)
+        self.assertNotIn("CNAS L10482", page)
+        self.assertNotIn("o_lab_verify_outside", page)
+        subcontracted = self.env["product.product"].create(
+            {
+                "name": "Formaldehyde content",
+                "type": "service",
+                "is_lab_test_item": True,
+                "lab_is_subcontracted": True,
+                "lab_subcontractor_id": self.customer.id,
+            }
+        )
+        sample = self._issued("R-2026-0008", items=self.tensile | subcontracted)
+        version = sample.report_version_id
+        page = self._verify("R-2026-0008", version.verification_code).text
+        self.assertIn("241012340567", page)
+        self.assertIn("CNAS L10482", page)  # both marks of its one own item
+        self.assertIn("o_lab_verify_outside", page)
+        self.assertIn("Formaldehyde content", page)
+
     def test_unknown_number_and_wrong_code_answer_alike(self):
         version = self._issued("R-2026-0001").report_version_id
         right = version.verification_code_display

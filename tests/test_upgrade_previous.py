@@ -1,17 +1,18 @@
-"""End-to-end: a database made with the previous main upgrades to this lab_crm,
+"""End-to-end: a database made with an earlier main upgrades to this lab_crm,
 its data kept.
 
-The previous main's lab_crm (PREVIOUS, version 19.0.1.2.0) comes out of this
-repository's history with `git archive` into a temporary addons folder; odoo-bin
-installs it, from that folder, into a copy of the dependencies' database (no demo
-data), and `odoo-bin shell` adds what a laboratory would have entered: a customer
-with its profile, a contact and a qualification, a sample with a test item, a
-complaint, an answered survey, a service request and a contract, a reminder
-level's days changed, a record rule edited, and two settings away from their
-defaults. Then this checkout's lab_crm upgrades the database (`-u lab_crm`, the
-normal configuration): the upgrade succeeds and logs nothing at WARNING level or
-above, and the records read back in `odoo-bin shell` (printed as JSON) are the same
-as before it.
+Each earlier release (PREVIOUS: the last one, 19.0.1.3.0, and the one before,
+19.0.1.2.0, whose settings were still global) comes out of this repository's
+history with `git archive` into a temporary addons folder; odoo-bin installs it,
+from that folder, into a copy of the dependencies' database (no demo data), and
+`odoo-bin shell` adds what a laboratory would have entered: a customer with its
+profile, a contact and a qualification, a sample with a test item, a complaint,
+an answered survey, a service request and a contract, a reminder level's days
+changed, a record rule edited, two settings away from their defaults, and a
+segmentation run. Then this checkout's lab_crm upgrades the database (`-u
+lab_crm`, the normal configuration): the upgrade succeeds and logs nothing at
+WARNING level or above, and the records read back in `odoo-bin shell` (printed as
+JSON) are the same as before it, the customer's segments included.
 """
 
 import configparser
@@ -22,12 +23,16 @@ import subprocess
 import tarfile
 from datetime import date
 
+import pytest
 from odoo_e2e import REPO_DIR, manifest
 from test_install import file_rule_domains
 
 MODULE = "lab_crm"
-PREVIOUS = "5e2fc76"  # main before issue 18
-PREVIOUS_VERSION = "19.0.1.2.0"
+# The earlier releases, and how each kept the laboratory's settings.
+PREVIOUS = {
+    "19.0.1.3.0": ("9b55da8", "company"),  # main before the reports issue
+    "19.0.1.2.0": ("5e2fc76", "parameter"),  # main before issue 18
+}
 # Settings away from their defaults (30 and 7 days).
 SETTINGS = {"lab_crm.credit_hold_overdue_days": 45, "lab_crm.complaint_days_major": 5}
 TAMPERED_RULE = "lab_sample_rule_lab_team"
@@ -42,11 +47,15 @@ STATES = {
 
 # Run with the previous lab_crm: prints the ids of the records made, by model.
 CREATE = """
+import base64
 import json
 from datetime import date, timedelta
 
 for key, value in SETTINGS.items():
-    env["ir.config_parameter"].set_param(key, str(value))
+    if SETTINGS_KEPT == "parameter":
+        env["ir.config_parameter"].set_param(key, str(value))
+    else:
+        env.company["lab_" + key.split(".", 1)[1]] = value
 manager = env["res.users"].create({
     "name": "Wang Ming", "login": "upgrade_wang",
     "group_ids": [(4, env.ref("lab_crm.group_lab_crm_user").id)],
@@ -113,6 +122,22 @@ contract.action_activate()
 level = env.ref("lab_crm.lab_arrears_reminder_level_friendly")
 level.days_overdue = 10
 env.ref("lab_crm." + TAMPERED_RULE).domain_force = "[(1, '=', 1)]"
+env["account.move"].create({
+    "move_type": "out_invoice", "partner_id": customer.id,
+    "invoice_date": date.today() - timedelta(days=30),
+    "invoice_line_ids": [(0, 0, {"product_id": item.id, "price_unit": 800.0})],
+}).action_post()
+env["lab.segment.snapshot"]._recompute()
+# A report delivered before report versions existed.
+delivered = env["lab.sample"].create({
+    "partner_id": customer.id, "contact_id": contact.id,
+    "sample_name": "Cotton twill", "line_ids": [(0, 0, {"product_id": item.id})],
+    "report_number": "R-2606-07", "report_date": date.today(),
+    "report_file": base64.b64encode(REPORT_PDF), "report_filename": "R-2606-07.pdf",
+})
+env.cr.execute(
+    "UPDATE lab_sample SET state = 'delivered' WHERE id = %s", [delivered.id]
+)
 env.cr.commit()
 print("RESULT " + json.dumps({
     "res.partner": (customer | contact).ids,
@@ -124,9 +149,13 @@ print("RESULT " + json.dumps({
     "lab.service.request": request.ids,
     "lab.service.contract": contract.ids,
     "lab.arrears.reminder.level": level.ids,
+    "delivered": delivered.ids,
 }))
 """
 
+# The smallest file the report's check takes for a PDF.
+REPORT_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+SEGMENTS = ["tier", "rfm_segment", "churn_level", "loyalty_type"]
 # What users entered and where the workflow left it, read back by field name
 # (relations as ids).
 FIELDS = {
@@ -236,15 +265,39 @@ FIELDS = {
 # Run with either lab_crm: prints the records' fields, the tampered rule's domain
 # and where each setting's value is found.
 READ = """
+import base64
 import json
 
 result = {"records": {}, "settings": {}}
 for model, ids in RECORDS.items():
+    if model == "delivered":
+        continue
     rows = env[model].browse(ids).exists().read(FIELDS[model], load=None)
     result["records"][model] = {
         str(row["id"]): {name: row[name] for name in FIELDS[model]} for row in rows
     }
 result["rule"] = env.ref("lab_crm." + TAMPERED_RULE).domain_force
+result["snapshots"] = env["lab.segment.snapshot"].search_count([])
+# The delivered report: its number and file, and its versions once they exist.
+import hashlib
+delivered = env["lab.sample"].browse(RECORDS["delivered"]).with_context(bin_size=False)
+pdf = base64.b64decode(delivered.report_file)
+result["delivered"] = {
+    "report": [delivered.state, delivered.report_number, pdf == REPORT_PDF],
+    "versions": [
+        [v.name, v.version, v.state, v.sha256 == hashlib.sha256(pdf).hexdigest(),
+         len(v.verification_code_display or "")]
+        for v in delivered.report_version_ids
+    ] if "report_version_ids" in delivered._fields else None,
+}
+# The customer's latest segments, and what the customer shows of them (copies
+# of their labels before 19.0.1.3.0, then a link to the latest snapshot).
+[customer] = env["res.partner"].browse(RECORDS["res.partner"]).filtered("is_company")
+latest = env["lab.segment.snapshot"].search(
+    [("partner_id", "=", customer.id)], order="date desc, id desc", limit=1
+)
+result["segments"] = [latest[name] for name in SEGMENTS]
+result["shown"] = [customer["lab_" + name] for name in SEGMENTS]
 companies = env["res.company"].search([])
 for key in SETTINGS:
     name = key.split(".", 1)[1]
@@ -261,16 +314,16 @@ env.cr.rollback()
 """
 
 
-def previous_addons_path(odoo, folder):
-    """The configuration's addons path with the previous lab_crm, extracted from
+def previous_addons_path(odoo, folder, commit):
+    """The configuration's addons path with the lab_crm of commit, extracted from
     the repository's history into folder, in place of this checkout's."""
     archive = subprocess.run(
-        ["git", "-C", str(REPO_DIR), "archive", PREVIOUS, MODULE],
+        ["git", "-C", str(REPO_DIR), "archive", commit, MODULE],
         capture_output=True,
         check=False,
     )
     assert archive.returncode == 0, (
-        f"git archive {PREVIOUS} failed (a clone with main's history is needed):\n"
+        f"git archive {commit} failed (a clone with main's history is needed):\n"
         f"{archive.stderr.decode(errors='replace')}"
     )
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -287,13 +340,17 @@ def previous_addons_path(odoo, folder):
     return ",".join(replaced)
 
 
-def shell(odoo, db, script, *options):
-    """Runs script in `odoo-bin shell` with the names it needs, and returns the
-    JSON object it printed on its RESULT line."""
+def shell(odoo, db, script, *options, kept="company"):
+    """Runs script in `odoo-bin shell` with the names it needs (``kept``: where
+    the release that runs it keeps the settings), and returns the JSON object it
+    printed on its RESULT line."""
     names = {
         "SETTINGS": SETTINGS,
+        "SETTINGS_KEPT": kept,
         "TAMPERED_RULE": TAMPERED_RULE,
         "FIELDS": FIELDS,
+        "SEGMENTS": SEGMENTS,
+        "REPORT_PDF": REPORT_PDF,
     }
     prelude = "".join(f"{name} = {value!r}\n" for name, value in names.items())
     run = odoo.odoo("shell", "-d", db, "--no-http", *options, input=prelude + script)
@@ -302,8 +359,8 @@ def shell(odoo, db, script, *options):
     return json.loads(lines[0].removeprefix("RESULT "))
 
 
-def read_back(odoo, db, records, *options):
-    return shell(odoo, db, f"RECORDS = {records!r}\n{READ}", *options)
+def read_back(odoo, db, records, *options, kept="company"):
+    return shell(odoo, db, f"RECORDS = {records!r}\n{READ}", *options, kept=kept)
 
 
 def module_version(odoo, db):
@@ -318,20 +375,22 @@ def one(records, model):
     return values
 
 
-def test_upgrade_from_the_previous_main(odoo, tmp_path, record_property):
-    previous = previous_addons_path(odoo, tmp_path)
+@pytest.mark.parametrize("version", PREVIOUS)
+def test_upgrade_from_an_earlier_main(odoo, tmp_path, record_property, version):
+    commit, kept = PREVIOUS[version]
+    previous = previous_addons_path(odoo, tmp_path, commit)
     db = f"{os.environ['LAB_CRM_DB_PREFIX']}_previous"
     odoo.copy_db(os.environ["LAB_CRM_BASE_DB"], db)
     try:
         odoo.odoo(
             "-d", db, "-i", MODULE, "--stop-after-init", f"--addons-path={previous}"
-        ).assert_clean(f"installing lab_crm {PREVIOUS_VERSION} ({PREVIOUS})")
-        assert module_version(odoo, db) == PREVIOUS_VERSION
-        records = shell(odoo, db, CREATE, f"--addons-path={previous}")
-        before = read_back(odoo, db, records, f"--addons-path={previous}")
-        # What the previous version made of them, as entered.
+        ).assert_clean(f"installing lab_crm {version} ({commit})")
+        assert module_version(odoo, db) == version
+        records = shell(odoo, db, CREATE, f"--addons-path={previous}", kept=kept)
+        before = read_back(odoo, db, records, f"--addons-path={previous}", kept=kept)
+        # What the earlier version made of them, as entered.
         assert {model: len(rows) for model, rows in before["records"].items()} == {
-            model: len(ids) for model, ids in records.items()
+            model: len(ids) for model, ids in records.items() if model != "delivered"
         }
         complaint = one(before["records"], "lab.complaint")
         deadline_days = (
@@ -345,27 +404,53 @@ def test_upgrade_from_the_previous_main(odoo, tmp_path, record_property):
             one(before["records"], "lab.arrears.reminder.level")["days_overdue"] == 10
         )
         assert before["rule"] == "[(1, '=', 1)]"
+        # The run segmented the customer (its only invoice makes it tier A) and
+        # the company without a customer category (a snapshot each).
+        assert before["segments"][0] == "A"
+        assert before["snapshots"] >= 1
         for key, value in SETTINGS.items():
-            assert before["settings"][key]["parameter"] == str(value)
+            if kept == "parameter":
+                assert before["settings"][key]["parameter"] == str(value)
+            else:
+                field = "lab_" + key.split(".", 1)[1]
+                assert value in before["settings"][key]["companies"][field]
 
         upgrade = odoo.odoo("-d", db, "-u", MODULE, "--stop-after-init")
-        record_property("upgrade_from_previous_seconds", round(upgrade.seconds, 1))
-        upgrade.assert_clean(f"upgrading lab_crm from {PREVIOUS_VERSION}")
+        record_property(f"upgrade_from_{version}_seconds", round(upgrade.seconds, 1))
+        upgrade.assert_clean(f"upgrading lab_crm from {version}")
         assert module_version(odoo, db) == manifest()["version"]
 
         after = read_back(odoo, db, records)
         assert after["records"] == before["records"]
+        assert after["snapshots"] == before["snapshots"]
+        assert after["segments"] == before["segments"]
+        assert after["shown"] == after["segments"]
+        # The report delivered before versions existed: unchanged, and now its
+        # first version, valid, with the file's hash and a verification code
+        # (16 characters in four groups: 19).
+        assert before["delivered"]["report"] == ["delivered", "R-2606-07", True]
+        assert after["delivered"]["report"] == before["delivered"]["report"]
+        assert after["delivered"]["versions"] == [["R-2606-07", 1, "valid", True, 19]]
         # The rules are the files' again (they are no longer noupdate).
         assert " ".join(after["rule"].split()) == file_rule_domains()[TAMPERED_RULE]
-        # The settings keep their values: every company's field (lab_ and the
-        # parameter's name) holds it, and the global parameter is gone.
+        # The settings keep their values: the company's field (lab_ and the
+        # parameter's name) holds it, and no global parameter is left.
         for key, value in SETTINGS.items():
             found = after["settings"][key]
             field = "lab_" + key.split(".", 1)[1]
             values = found["companies"].get(field)
-            assert values and values == [value] * len(values), (
+            assert values and value in values, (
                 f"{key}: {value} is lost after the upgrade ({found})"
             )
+            if kept == "parameter":
+                assert values == [value] * len(values), found
             assert not found["parameter"], f"{key} is left behind ({found})"
+        # The customers' link to their segments is no longer a column.
+        assert not odoo.query(
+            db,
+            """SELECT 1 FROM information_schema.columns
+                WHERE table_name = 'res_partner'
+                  AND column_name = 'lab_segment_snapshot_id'""",
+        )
     finally:
         odoo.drop_db(db)

@@ -23,7 +23,10 @@ Modules:
 - ``crosssell``: support, confidence and lift of categories bought together, and
   the categories to offer each customer;
 - ``churn``: churn risk level and reasons;
-- ``logistic``: logistic regression (probability of paying on time).
+- ``logistic``: logistic regression (probability of paying on time);
+- ``modelcheck``: BG/NBD and Gamma-Gamma fitted on a calibration period and
+  compared with the holdout period that follows (tracking plot, conditional
+  expectations, average value, their errors).
 
 The CDNOW reference data the model tests are run on live with the tests
 (``lab_crm/tests/data/``, read by ``lab_crm/tests/datasets.py``).

@@ -111,8 +111,9 @@ def log_likelihood(params, frequency, recency, T):
     return common + np.logaddexp(term1, term2)
 
 
-def _negative_mean_log_likelihood(log_params, x, t_x, T, weights, total_weight):
-    """-sum(w ln L) / sum(w) and its gradient with respect to the log-parameters.
+def _objective(x, t_x, T, weights):
+    """The function of the log-parameters (ln r, ln alpha, ln a, ln b) that the
+    fit minimises: -sum(w ln L) / sum(w), with its gradient.
 
     The gradient of ln L: with psi the digamma function, s1 and s2 the weights
     exp(term_k - ln L + common) of the two terms of eq. 6 (s2 = 0 when x = 0),
@@ -124,39 +125,56 @@ def _negative_mean_log_likelihood(log_params, x, t_x, T, weights, total_weight):
         d/db     = s1 (psi(b+x) - psi(b) + psi(a+b) - psi(a+b+x))
                  + s2 (psi(b+x-1) - psi(b) + psi(a+b) - psi(a+b+x))
 
-    and d/d(ln theta) = theta d/d theta.
+    and d/d(ln theta) = theta d/d theta. The special functions depend on x
+    alone: they are taken once per distinct frequency (a few dozen) and spread
+    to the customers by index, leaving logarithms and exponentials per customer
+    at each step.
     """
-    r, alpha, a, b = np.exp(log_params)
-    common, term1, term2, x1 = _likelihood_terms(r, alpha, a, b, x, t_x, T)
-    mixed = np.logaddexp(term1, term2)
-    ll = common + mixed
-    s2 = np.exp(term2 - mixed)
-    s1 = 1.0 - s2
-    psi = special.digamma
-    psi_ab = psi(a + b)
-    psi_abx = psi(a + b + x)
-    psi_abx1 = psi(a + b + x1)
-    d_r = (
-        psi(r + x)
-        - psi(r)
-        + np.log(alpha)
-        - s1 * np.log(alpha + T)
-        - s2 * np.log(alpha + t_x)
-    )
-    d_alpha = r / alpha - s1 * (r + x) / (alpha + T) - s2 * (r + x1) / (alpha + t_x)
-    d_a = s1 * (psi_ab - psi_abx) + s2 * (1.0 / a + psi_ab - psi_abx1)
-    d_b = s1 * (psi(b + x) - psi(b) + psi_ab - psi_abx) + s2 * (
-        psi(b + x1 - 1.0) - psi(b) + psi_ab - psi_abx1
-    )
-    gradient = np.array(
-        [
-            r * np.dot(weights, d_r),
-            alpha * np.dot(weights, d_alpha),
-            a * np.dot(weights, d_a),
-            b * np.dot(weights, d_b),
-        ]
-    )
-    return -np.dot(weights, ll) / total_weight, -gradient / total_weight
+    total = weights.sum()
+    distinct, index = np.unique(x, return_inverse=True)
+    repeat = distinct > 0
+    distinct1 = np.where(repeat, distinct, 1.0)
+    x1 = distinct1[index]
+
+    def objective(log_params):
+        r, alpha, a, b = np.exp(log_params)
+        psi = special.digamma
+        psi_ab = psi(a + b)
+        ln_beta_ab = special.betaln(a, b)
+        # Per distinct frequency.
+        common_x = special.gammaln(r + distinct) - special.gammaln(r)
+        beta1_x = special.betaln(a, b + distinct) - ln_beta_ab
+        beta2_x = np.where(
+            repeat, special.betaln(a + 1.0, b + distinct1 - 1.0) - ln_beta_ab, -np.inf
+        )
+        psi_abx = psi(a + b + distinct)[index]
+        psi_abx1 = psi(a + b + distinct1)[index]
+        # Per customer.
+        log_aT, log_at = np.log(alpha + T), np.log(alpha + t_x)
+        term1 = beta1_x[index] - (r + x) * log_aT
+        term2 = beta2_x[index] - (r + x1) * log_at
+        mixed = np.logaddexp(term1, term2)
+        ll = common_x[index] + r * np.log(alpha) + mixed
+        s2 = np.exp(term2 - mixed)
+        s1 = 1.0 - s2
+        d_r = (psi(r + distinct) - psi(r))[index] + np.log(alpha) - s1 * log_aT
+        d_r -= s2 * log_at
+        d_alpha = r / alpha - s1 * (r + x) / (alpha + T) - s2 * (r + x1) / (alpha + t_x)
+        d_a = s1 * (psi_ab - psi_abx) + s2 * (1.0 / a + psi_ab - psi_abx1)
+        d_b = s1 * ((psi(b + distinct) - psi(b))[index] + psi_ab - psi_abx) + s2 * (
+            (psi(b + distinct1 - 1.0) - psi(b))[index] + psi_ab - psi_abx1
+        )
+        gradient = np.array(
+            [
+                r * (weights @ d_r),
+                alpha * (weights @ d_alpha),
+                a * (weights @ d_a),
+                b * (weights @ d_b),
+            ]
+        )
+        return -(weights @ ll) / total, -gradient / total
+
+    return objective
 
 
 def fit(frequency, recency, T, initial=None, max_iter=1000):
@@ -186,9 +204,7 @@ def fit(frequency, recency, T, initial=None, max_iter=1000):
         alpha = max(np.dot(weights, age), 1e-9) / max(np.dot(weights, x), 1.0)
         initial = BGNBDParams(r=1.0, alpha=alpha, a=1.0, b=1.0)
     return maximise(
-        lambda log_params: _negative_mean_log_likelihood(
-            log_params, x, t_x, age, weights, total_weight
-        ),
+        _objective(x, t_x, age, weights),
         np.log(_check_params(initial)),
         total_weight,
         BGNBDParams,

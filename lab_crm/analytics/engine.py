@@ -1,12 +1,13 @@
 """The segmentation run: from the figures of every customer to their segments.
 
-``run(data, settings)`` takes what ``lab.segment.snapshot._extract`` read (one dict
-per customer, plus the product categories each customer bought) and returns named
-columns (``RESULT_COLUMNS``: a list per name, one value per customer in the order
-of ``data["partner_ids"]``): revenue and Pareto tier, RFM scores and segment,
-BG/NBD probability of being active and expected transactions, lifetime value,
-loyalty type, churn level and reasons, and the services to suggest. No database
-here: plain numbers in, plain numbers out.
+``run(data, settings)`` takes what ``lab.segment.snapshot._extract`` read (its
+figures as columns, ``data["columns"]``: a sequence per name, one value per
+customer, None where unknown; plus the product categories each customer bought)
+and returns named columns (``RESULT_COLUMNS``: a list per name, one value per
+customer in the order of ``data["partner_ids"]``): revenue and Pareto tier, RFM
+scores and segment, BG/NBD probability of being active and expected transactions,
+lifetime value, loyalty type, churn level and reasons, and the services to
+suggest. No database here: plain numbers in, plain numbers out.
 """
 
 import json
@@ -45,9 +46,32 @@ RESULT_COLUMNS = (
 )
 
 
-def _floats(rows, key, default=math.nan):
+# The input columns (``data["columns"]``), one value per customer: revenue of
+# the period, of its recent and earlier halves; days with a transaction; days
+# from the first transaction to today (age) and to the last one (span), from the
+# last one to today (recency), None without transaction; transactions in the
+# period; mean value of the repeat transactions; satisfaction; open complaints;
+# samples in the period; share of service commitments kept.
+INPUT_COLUMNS = (
+    "revenue",
+    "recent",
+    "earlier",
+    "days",
+    "age",
+    "span",
+    "recency",
+    "period_count",
+    "repeat_value",
+    "satisfaction",
+    "open_complaints",
+    "sample_count",
+    "service_kept",
+)
+
+
+def _floats(columns, key, default=math.nan):
     # numpy reads None as NaN in a float array.
-    values = np.array([row[key] for row in rows], dtype=float)
+    values = np.array(columns[key], dtype=float)
     return values if math.isnan(default) else np.nan_to_num(values, nan=default)
 
 
@@ -60,47 +84,39 @@ def run(data, settings, fits=None):
     back to it.
     """
     fits = {} if fits is None else fits
-    rows, today = data["rows"], data["today"]
-    if not rows:
+    columns = data["columns"]
+    if not len(data["partner_ids"]):
         return {name: [] for name in RESULT_COLUMNS}
     ids = np.array(data["partner_ids"])
-    revenue = _floats(rows, "revenue", 0.0)
+    revenue = _floats(columns, "revenue", 0.0)
     tiers = pareto.abc_tiers(
         revenue, ids, a_cutoff=settings["a_cutoff"], b_cutoff=settings["b_cutoff"]
     )
 
-    has_tx = np.array([row["days"] > 0 for row in rows])
-    first = [row["first_day"] for row in rows]
-    last = [row["last_day"] for row in rows]
-    x = np.array([max(row["days"] - 1, 0) for row in rows], dtype=float)
-    age = np.array([(today - d).days if d else 0 for d in first], dtype=float)
-    span = np.array(
-        [
-            (l_day - f_day).days if f_day else 0
-            for f_day, l_day in zip(first, last, strict=True)
-        ],
-        dtype=float,
-    )
-    recency = np.array(
-        [(today - d).days if d else NEVER_RECENCY_DAYS for d in last], dtype=float
-    )
-    period_count = _floats(rows, "period_count", 0.0)
+    days = _floats(columns, "days", 0.0)
+    has_tx = days > 0
+    x = np.maximum(days - 1, 0.0)
+    age = _floats(columns, "age", 0.0)
+    span = _floats(columns, "span", 0.0)
+    recency = _floats(columns, "recency", NEVER_RECENCY_DAYS)
+    period_count = _floats(columns, "period_count", 0.0)
     scores = rfm.rfm_scores(recency, period_count, revenue)
     segments = rfm.segments(scores.r, scores.f, scores.m, rules=_rfm_rules(settings))
 
-    repeat_value = _floats(rows, "repeat_value")
+    repeat_value = _floats(columns, "repeat_value")
     p_alive, expected, lifetime = _lifetime_columns(
         x, span, age, has_tx, repeat_value, settings, fits
     )
 
-    satisfaction = _floats(rows, "satisfaction")
+    satisfaction = _floats(columns, "satisfaction")
     loyalty_type = loyalty.loyalty_types(
         satisfaction,
         np.where(has_tx, period_count, math.nan),
         attitude_threshold=settings["attitude_threshold"],
         repeat_threshold=settings["repeat_threshold"],
     )
-    recent, earlier = _floats(rows, "recent", 0.0), _floats(rows, "earlier", 0.0)
+    recent = _floats(columns, "recent", 0.0)
+    earlier = _floats(columns, "earlier", 0.0)
     trend = np.where(earlier > 0, recent / np.where(earlier > 0, earlier, 1), math.nan)
     usual = np.where(x > 0, span / np.where(x > 0, x, 1), math.nan)
     churned = churn.churn_risk(
@@ -108,14 +124,14 @@ def run(data, settings, fits=None):
         np.where(has_tx, recency, math.nan),
         usual,
         trend,
-        _floats(rows, "open_complaints", 0.0),
+        _floats(columns, "open_complaints", 0.0),
         satisfaction,
-        service_kept=_floats(rows, "service_kept"),
+        service_kept=_floats(columns, "service_kept"),
     )
     suggestions = _suggestions(data, ids)
 
     return _result_columns(
-        rows,
+        columns,
         has_tx,
         {
             "revenue": revenue,
@@ -171,7 +187,7 @@ def _lifetime_columns(x, span, age, has_tx, repeat_value, settings, fits):
     return p_alive, expected, lifetime
 
 
-def _result_columns(rows, has_tx, computed):
+def _result_columns(columns, has_tx, computed):
     """The results by column name, as Python lists (one conversion each), from
     the arrays ``run`` computed (``computed``, by name)."""
     revenue, tiers, scores = (computed[key] for key in ("revenue", "tiers", "scores"))
@@ -198,8 +214,10 @@ def _result_columns(rows, has_tx, computed):
         "expected_transactions": _numbers(computed["expected"]),
         "clv": _numbers(computed["lifetime"]),
         "satisfaction": _numbers(computed["satisfaction"]),
-        "open_complaints": _floats(rows, "open_complaints", 0.0).astype(int).tolist(),
-        "sample_count": _floats(rows, "sample_count", 0.0).astype(int).tolist(),
+        "open_complaints": _floats(columns, "open_complaints", 0.0)
+        .astype(int)
+        .tolist(),
+        "sample_count": _floats(columns, "sample_count", 0.0).astype(int).tolist(),
         "loyalty_type": np.asarray(computed["loyalty_type"]).astype(str).tolist(),
         "churn_level": np.asarray(churned.level).astype(str).tolist(),
         "churn_reasons": [",".join(reasons) or None for reasons in churned.reasons],

@@ -78,37 +78,69 @@ def log_likelihood(params, frequency, monetary_value):
     )
 
 
-def _negative_mean_log_likelihood(log_params, x, m, weights, total_weight):
-    """-sum(w ln f) / sum(w) and its gradient with respect to ln p, ln q, ln gamma.
+def _objective(x, m, weights):
+    """The function of the log-parameters (ln p, ln q, ln gamma) that the fit
+    minimises: -sum(w ln f) / sum(w), with its gradient.
 
-    d/dp     = x (psi(px+q) - psi(px) + ln m + ln x - ln(gamma + m x))
-    d/dq     = psi(px+q) - psi(q) + ln gamma - ln(gamma + m x)
-    d/dgamma = q / gamma - (px+q) / (gamma + m x)
+    Summed over the customers (weights w), with L = ln(gamma + m x):
+
+        sum w ln f = sum_x W_x (ln G(px+q) - ln G(px)) - W ln G(q) + W q ln gamma
+                     + p sum w x ln m - sum w ln m + p sum w x ln x
+                     - p sum w x L - q sum w L
+        d/dp       = sum_x W_x x (psi(px+q) - psi(px)) + sum w x ln m
+                     + sum w x ln x - sum w x L
+        d/dq       = sum_x W_x psi(px+q) - W psi(q) + W ln gamma - sum w L
+        d/dgamma   = W q / gamma - p sum w x / (gamma + m x) - q sum w / (gamma + m x)
+
+    (W_x the weight of the customers with frequency x, W the total): the
+    special functions are taken once per distinct frequency (a few dozen) and
+    the sums that do not depend on the parameters once per fit, leaving a
+    logarithm and a division per customer at each step.
     """
-    p, q, gamma = np.exp(log_params)
-    px = p * x
-    log_total = np.log(gamma + m * x)
-    psi_sum = special.digamma(px + q)
-    ll = (
-        special.gammaln(px + q)
-        - special.gammaln(px)
-        - special.gammaln(q)
-        + q * np.log(gamma)
-        + (px - 1.0) * np.log(m)
-        + px * np.log(x)
-        - (px + q) * log_total
-    )
-    d_p = x * (psi_sum - special.digamma(px) + np.log(m) + np.log(x) - log_total)
-    d_q = psi_sum - special.digamma(q) + np.log(gamma) - log_total
-    d_gamma = q / gamma - (px + q) / (gamma + m * x)
-    gradient = np.array(
-        [
-            p * np.dot(weights, d_p),
-            q * np.dot(weights, d_q),
-            gamma * np.dot(weights, d_gamma),
-        ]
-    )
-    return -np.dot(weights, ll) / total_weight, -gradient / total_weight
+    total = weights.sum()
+    distinct, index = np.unique(x, return_inverse=True)
+    weight_of = np.bincount(index, weights=weights)  # W_x
+    wx = weights * x
+    log_m = np.log(m)
+    fixed_m = wx @ log_m  # sum w x ln m
+    fixed_x = wx @ np.log(x)  # sum w x ln x
+    plain_m = weights @ log_m  # sum w ln m
+
+    def objective(log_params):
+        p, q, gamma = np.exp(log_params)
+        px = p * distinct
+        psi_sum = special.digamma(px + q)
+        denominator = gamma + m * x
+        log_total = np.log(denominator)
+        inverse = 1.0 / denominator
+        wl, wxl = weights @ log_total, wx @ log_total
+        ll = (
+            weight_of @ (special.gammaln(px + q) - special.gammaln(px))
+            - total * special.gammaln(q)
+            + total * q * np.log(gamma)
+            + p * fixed_m
+            - plain_m
+            + p * fixed_x
+            - p * wxl
+            - q * wl
+        )
+        d_p = (
+            (weight_of * distinct) @ (psi_sum - special.digamma(px))
+            + fixed_m
+            + fixed_x
+            - wxl
+        )
+        d_q = (
+            weight_of @ psi_sum
+            - total * special.digamma(q)
+            + total * np.log(gamma)
+            - wl
+        )
+        d_gamma = total * q / gamma - p * (wx @ inverse) - q * (weights @ inverse)
+        gradient = np.array([p * d_p, q * d_q, gamma * d_gamma])
+        return -ll / total, -gradient / total
+
+    return objective
 
 
 def fit(frequency, monetary_value, initial=None, max_iter=1000):
@@ -140,9 +172,7 @@ def fit(frequency, monetary_value, initial=None, max_iter=1000):
     if initial is None:
         initial = (1.0, 1.0, np.dot(weights, m) / total_weight)
     return maximise(
-        lambda log_params: _negative_mean_log_likelihood(
-            log_params, x, m, weights, total_weight
-        ),
+        _objective(x, m, weights),
         np.log(_check_params(initial)),
         total_weight,
         GammaGammaParams,

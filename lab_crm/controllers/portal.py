@@ -163,17 +163,19 @@ class LabCustomerPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
+        readonly=False,  # records that the customer viewed the delivered report
     )
     def portal_my_lab_sample(self, sample_id, access_token=None, **kw):
         sample_sudo = self._lab_document_check_access(
             "lab.sample", sample_id, access_token
         )
+        sample_sudo._lab_record_portal_event("viewed", request.env.user)
         values = {
             "page_name": "lab_sample",
             "sample": sample_sudo,
             "report_downloadable": sample_sudo._is_report_downloadable(),
             "submitted": kw.get("submitted"),
+            **sample_sudo._lab_portal_report_values(request.env.user),
         }
         values = self._get_page_view_values(
             sample_sudo, access_token, values, "my_lab_samples_history", False, **kw
@@ -184,7 +186,7 @@ class LabCustomerPortal(CustomerPortal):
         ["/my/samples/<int:sample_id>/report"],
         type="http",
         auth="user",
-        readonly=True,
+        readonly=False,  # records the download
     )
     def portal_my_lab_sample_report(self, sample_id, access_token=None, **kw):
         sample_sudo = self._lab_document_check_access(
@@ -192,6 +194,7 @@ class LabCustomerPortal(CustomerPortal):
         )
         if not sample_sudo._is_report_downloadable():
             raise NotFound()
+        sample_sudo._lab_record_portal_event("downloaded", request.env.user)
         filename = sample_sudo.report_filename or f"{sample_sudo.name}.pdf"
         return (
             request.env["ir.binary"]
@@ -221,6 +224,7 @@ class LabCustomerPortal(CustomerPortal):
         values = {
             **self._prepare_portal_layout_values(),
             "page_name": "lab_sample_request",
+            "lab_company": company,
             "test_items": test_items,
             "contacts": contacts,
             "errors": [],

@@ -208,12 +208,13 @@ SAMPLE_NAMES = [
     "婴幼儿连体衣",
     "窗帘布",
 ]
-# Extra test items: (name, standard, turnaround days, price).
+# Extra test items: (name, standard, turnaround days, price, the kinds of the
+# laboratory's accreditations that cover it).
 TEST_ITEMS = [
-    ("pH value", "GB/T 7573-2009", 2, 120.0),
-    ("Fibre content", "FZ/T 01057-2007", 4, 350.0),
-    ("Banned azo dyes", "GB/T 17592-2011", 6, 480.0),
-    ("Dimensional change on washing", "GB/T 8628-2013", 5, 220.0),
+    ("pH value", "GB/T 7573-2009", 2, 120.0, ("cma", "cnas")),
+    ("Fibre content", "FZ/T 01057-2007", 4, 350.0, ("cma",)),
+    ("Banned azo dyes", "GB/T 17592-2011", 6, 480.0, ("cma",)),
+    ("Dimensional change on washing", "GB/T 8628-2013", 5, 220.0, ("cma", "cnas")),
 ]
 USERS = [  # (xmlid suffix, name, login, group)
     ("wang", "王明 (Wang Ming)", "lab_wang", "lab_crm.group_lab_crm_user"),
@@ -481,6 +482,11 @@ class LabDemo(models.AbstractModel):
         ):
             items |= self.env.ref(xmlid, raise_if_not_found=False) or items
         category = self.env.ref("lab_crm.product_category_lab_testing")
+        # The company's accreditations of each kind (those of the demo files;
+        # none on a database without them: the items then carry no mark).
+        accreditations = self.env["lab.accreditation"].search(
+            [("company_id", "=", self.env.company.id)]
+        )
         items |= self.env["product.product"].create(
             [
                 {
@@ -491,8 +497,15 @@ class LabDemo(models.AbstractModel):
                     "lab_standard": standard,
                     "lab_turnaround_days": days,
                     "list_price": price,
+                    "lab_accreditation_ids": [
+                        Command.set(
+                            accreditations.filtered(
+                                lambda acc, kinds=kinds: acc.kind in kinds
+                            ).ids
+                        )
+                    ],
                 }
-                for name, standard, days, price in TEST_ITEMS
+                for name, standard, days, price, kinds in TEST_ITEMS
             ]
         )
         return items

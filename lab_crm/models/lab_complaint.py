@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.translate import LazyTranslate
@@ -599,24 +599,6 @@ class LabComplaint(models.Model):
         return company[f"lab_complaint_days_{self.severity or 'minor'}"]
 
     @api.model
-    def _complaint_managers(self, companies):
-        """Who hears of every overdue complaint, per company of ``companies``:
-        the complaints manager set in its Settings, else every Lab CRM manager
-        (real, internal users only)."""
-        group = self.env.ref("lab_crm.group_lab_crm_manager")
-        lab_managers = self.env["res.users"].search(
-            [
-                ("all_group_ids", "in", group.id),
-                ("share", "=", False),
-                ("id", "!=", SUPERUSER_ID),
-            ]
-        )
-        return {
-            company: company.sudo().lab_complaint_manager_id or lab_managers
-            for company in companies
-        }
-
-    @api.model
     def _cron_notify_overdue(self):
         """Give the responsible person and the complaints manager(s) an activity
         on each overdue complaint, once per deadline: a complaint whose deadline
@@ -626,16 +608,12 @@ class LabComplaint(models.Model):
         )
         if not overdue:
             return
-        managers = self._complaint_managers(overdue.company_id)
+        # The complaints manager set in Settings, else every Lab CRM manager.
+        managers = overdue.company_id._lab_setting_users("lab_complaint_manager_id")
         for complaint in overdue:
             complaint._lab_schedule_daily_activity(
                 "lab_crm.mail_activity_type_complaint_overdue",
                 complaint._lab_overdue_summary(complaint.deadline),
-                complaint.user_id
-                | managers[complaint.company_id].filtered(
-                    lambda user, complaint=complaint: (
-                        complaint.company_id in user.company_ids
-                    )
-                ),
+                complaint.user_id | managers[complaint.company_id],
             )
             complaint.overdue_notice_date = complaint.deadline

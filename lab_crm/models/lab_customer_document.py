@@ -8,7 +8,7 @@ class LabCustomerDocument(models.AbstractModel):
     company's own sequence, the company, the customer, a chatter and activities;
     the responsible user from the customer's account team; the records linked
     to a document belong to its customer; the workflow's allowed moves; the
-    overdue search and the activities of the daily jobs.
+    overdue search and the activities of the daily jobs (``lab.activity.mixin``).
 
     A model declares what is its own:
 
@@ -27,7 +27,7 @@ class LabCustomerDocument(models.AbstractModel):
 
     _name = "lab.customer.document"
     _description = "Laboratory Customer Document"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "lab.activity.mixin"]
     _check_company_auto = True
 
     _lab_responsible_roles = ("user_id",)
@@ -181,23 +181,6 @@ class LabCustomerDocument(models.AbstractModel):
         customer = self.env["res.partner"].browse(vals.get("partner_id"))
         for document in self:
             self._lab_check_responsible(vals, customer or document.partner_id)
-
-    def _lab_schedule_daily_activity(self, act_type_xmlid, summary, users, **values):
-        """Give each of ``users`` an activity of type ``act_type_xmlid`` on the
-        document, from a daily job (``values``: more of the activity's fields)."""
-        self.ensure_one()
-        # No assignment e-mail per activity from a daily job (the users find them
-        # among their activities): the e-mail would also write the customer's
-        # portal sign-up token, on which two jobs notifying the same customer at
-        # once collide.
-        document = self.with_context(mail_activity_quick_update=True)
-        for user in users:
-            document.activity_schedule(
-                act_type_xmlid=act_type_xmlid,
-                summary=summary,
-                user_id=user.id,
-                **values,
-            )
 
     def _lab_overdue_summary(self, due):
         """The summary of the activity saying the document was due on ``due``

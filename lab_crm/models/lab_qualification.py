@@ -127,7 +127,7 @@ class LabQualification(models.Model):
             if not responsible:
                 continue  # noticed on a later run, once there is an account team
             # No assignment e-mail: see
-            # lab.customer.document._lab_schedule_daily_activity.
+            # lab.activity.mixin._lab_schedule_daily_activity.
             qualification.with_context(
                 mail_activity_quick_update=True
             ).activity_schedule(

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
+from .lab_report_version import sha256_hex
+
 _lt = LazyTranslate(__name__)
 
 SAMPLE_STATES = [
@@ -134,6 +136,44 @@ class LabSample(models.Model):
         "sample is delivered.",
     )
     report_filename = fields.Char(copy=False)
+    accreditation_ids = fields.Many2many(
+        "lab.accreditation",
+        "lab_sample_accreditation_rel",
+        "sample_id",
+        "accreditation_id",
+        string="Accreditation Marks",
+        compute="_compute_accreditation_ids",
+        store=True,
+        readonly=False,
+        copy=False,
+        # A claimed mark stays what the report carried: the accreditation is
+        # archived, not deleted.
+        ondelete="restrict",
+        check_company=True,
+        help="The marks (CMA, CNAS...) the report carries: by default those that "
+        "all its own test items carry, valid today. Subcontracted and rejected "
+        "items do not count.",
+    )
+    report_version_ids = fields.One2many(
+        "lab.report.version",
+        "sample_id",
+        string="Report Versions",
+        groups="base.group_user",
+    )
+    report_version_id = fields.Many2one(
+        "lab.report.version",
+        string="Current Report Version",
+        compute="_compute_report_version_id",
+        groups="base.group_user",
+        help="The latest issued version of the report (valid or withdrawn).",
+    )
+    report_verification_count = fields.Integer(
+        string="Report Verifications",
+        compute="_compute_report_verification_count",
+        groups="base.group_user",
+        help="How often the sample's reports were looked up on the public "
+        "verification page.",
+    )
     is_on_time = fields.Boolean(
         string="On Time",
         compute="_compute_is_on_time",
@@ -249,6 +289,18 @@ class LabSample(models.Model):
                 days = min(days, contract.turnaround_days)
             sample.turnaround_days = days
 
+    # Not on the marks of the products: a report's claim does not change when a
+    # test item's coverage does later.
+    @api.depends("line_ids.product_id", "line_ids.is_rejected", "company_id")
+    def _compute_accreditation_ids(self):
+        for sample in self:
+            day = sample.report_date or fields.Date.context_today(sample)
+            lines = sample._lab_own_lines()
+            marks = lines[:1].accreditation_ids
+            for line in lines[1:]:
+                marks &= line.accreditation_ids
+            sample.accreditation_ids = marks._lab_valid_on(day)
+
     @api.depends("partner_id", "received_datetime", "company_id")
     def _compute_service_contract_id(self):
         running = self.env["lab.service.contract"]._running_lookup(self.partner_id)
@@ -326,6 +378,26 @@ class LabSample(models.Model):
                 (reported - sample._received_local_date()).days if reported else 0
             )
 
+    @api.depends("report_version_ids.version")
+    def _compute_report_version_id(self):
+        for sample in self:
+            sample.report_version_id = sample.report_version_ids.sorted(
+                lambda v: (v.version, v.id)
+            )[-1:]
+
+    def _compute_report_verification_count(self):
+        counts = dict(
+            self.env["lab.report.verification"]
+            .sudo()
+            ._read_group(
+                [("version_id.sample_id", "in", self.ids)],
+                ["version_id.sample_id"],
+                ["__count"],
+            )
+        )
+        for sample in self:
+            sample.report_verification_count = counts.get(sample._origin, 0)
+
     @api.depends(
         "sale_order_id.invoice_ids.payment_state", "sale_order_id.invoice_ids.state"
     )
@@ -379,6 +451,40 @@ class LabSample(models.Model):
             if sample.turnaround_days < 0:
                 raise ValidationError(self.env._("The turnaround cannot be negative."))
 
+    @api.constrains("accreditation_ids", "report_date", "line_ids")
+    def _check_accreditation_ids(self):
+        """A report claims only the marks that every one of its own test items
+        carries, and only accreditations valid on its date (today before it is
+        reported)."""
+        for sample in self:
+            claimed = sample.accreditation_ids
+            if not claimed:
+                continue
+            day = sample.report_date or fields.Date.context_today(sample)
+            invalid = claimed - claimed._lab_valid_on(day)
+            if invalid:
+                raise ValidationError(
+                    self.env._(
+                        "The report of sample %(name)s cannot carry %(marks)s: not "
+                        "valid on %(date)s.",
+                        name=sample.name,
+                        marks=", ".join(invalid.mapped("display_name")),
+                        date=day,
+                    )
+                )
+            for line in sample._lab_own_lines():
+                missing = claimed - line.accreditation_ids
+                if missing:
+                    raise ValidationError(
+                        self.env._(
+                            "The report of sample %(name)s cannot carry %(marks)s: "
+                            "the test item %(item)s is outside its scope.",
+                            name=sample.name,
+                            marks=", ".join(missing.mapped("display_name")),
+                            item=line.product_id.display_name,
+                        )
+                    )
+
     @api.constrains("report_file")
     def _check_report_file(self):
         for sample in self.with_context(bin_size=False):
@@ -412,7 +518,45 @@ class LabSample(models.Model):
         if "state" in vals:
             for sample in self:
                 sample._check_move(sample.state, vals["state"], vals)
-        return super().write(vals)
+        issued = self._lab_check_issued_report_write(vals)
+        result = super().write(vals)
+        for sample in issued:
+            # The report issued without its file: the file is stamped now.
+            sample._lab_stamp_current_report()
+        return result
+
+    def _lab_check_issued_report_write(self, vals):
+        """Refuse a new report number or file for a delivered report (an
+        amendment makes a new version); return the reported samples whose
+        current version takes the new file (stamped)."""
+        if self.env.context.get("lab_report_version_sync") or not (
+            {"report_number", "report_file"} & set(vals)
+        ):
+            return self.browse()
+        issued = self.sudo().filtered("report_version_ids")
+        delivered = issued.filtered(lambda s: s.state == "delivered")
+        if delivered:
+            raise UserError(
+                self.env._(
+                    "The report of sample %(name)s is delivered: amend it to "
+                    "change its number or file.",
+                    name=delivered[0].name,
+                )
+            )
+        reported = (issued - delivered).filtered(lambda s: s.state == "reported")
+        if reported and vals.get("report_number", reported[0].report_number) != (
+            reported[0].report_number
+        ):
+            raise UserError(
+                self.env._(
+                    "The report of sample %(name)s is issued: send the sample back "
+                    "to testing to give it another number.",
+                    name=reported[0].name,
+                )
+            )
+        return (reported if vals.get("report_file") else reported.browse()).with_env(
+            self.env
+        )
 
     @api.model
     def _lab_check_prepaid_override(self):
@@ -543,6 +687,8 @@ class LabSample(models.Model):
         )
 
     def action_report(self):
+        """Issue the report: the sample is reported, its first report version
+        is created with a verification code and its file is stamped."""
         self.check_access("write")
         for sample in self:
             sample.write(
@@ -552,6 +698,10 @@ class LabSample(models.Model):
                     or fields.Date.context_today(sample),
                 }
             )
+            if sample.sudo().report_version_id.name == sample.report_number:
+                sample._lab_stamp_current_report()  # reported again, same number
+            else:
+                sample._lab_issue_report_version()
         self._send_report_ready()
 
     def action_deliver(self):
@@ -593,14 +743,169 @@ class LabSample(models.Model):
             "context": {"default_sample_id": self.id},
         }
 
+    def action_amend_report(self):
+        return self._lab_open_report_change("amend")
+
+    def action_withdraw_report(self):
+        return self._lab_open_report_change("withdraw")
+
+    def _lab_open_report_change(self, kind):
+        self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
+        self.check_access("write")
+        self.ensure_one()
+        self.sudo()._lab_check_report_changeable()
+        return {
+            "type": "ir.actions.act_window",
+            "name": (
+                self.env._("Amend Report")
+                if kind == "amend"
+                else self.env._("Withdraw Report")
+            ),
+            "res_model": "lab.report.change.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_sample_id": self.id, "default_kind": kind},
+        }
+
     # Business methods
 
     def _is_report_downloadable(self):
-        """The customer may download the report: delivered, with its file."""
+        """The customer may download the report: delivered, with its file, and
+        not withdrawn."""
         self.ensure_one()
-        return self.state == "delivered" and bool(
-            self.with_context(bin_size=True).report_file
+        return (
+            self.state == "delivered"
+            and bool(self.with_context(bin_size=True).report_file)
+            and self.sudo().report_version_id.state != "withdrawn"
         )
+
+    def _lab_issue_report_version(self, reason=False):
+        """Create the next report version from the sample's report number, date
+        and file (stamped); the version it follows is superseded by it."""
+        self.ensure_one()
+        sample = self.sudo()
+        previous = sample.report_version_id
+        version = (
+            self.env["lab.report.version"]
+            .sudo()
+            .create(
+                {
+                    "name": sample.report_number,
+                    "company_id": sample.company_id.id,
+                    "partner_id": sample.partner_id.id,
+                    "sample_id": sample.id,
+                    "version": previous.version + 1,
+                    "report_date": fields.Date.context_today(sample)
+                    if previous
+                    else sample.report_date,
+                    "supersedes_id": previous.id,
+                }
+            )
+        )
+        if previous:
+            previous.write(
+                {
+                    "state": "superseded",
+                    "superseded_by_id": version.id,
+                    "reason": reason,
+                }
+            )
+        sample.invalidate_recordset(["report_version_id"])
+        sample._lab_stamp_current_report()
+        return version
+
+    def _lab_stamp_current_report(self):
+        """Stamp the sample's report file for its current version: the stamped
+        file becomes the sample's (the one delivered)."""
+        sample = self.sudo().with_context(bin_size=False)
+        version = sample.report_version_id
+        if not sample.report_file:
+            return
+        pdf = base64.b64decode(sample.report_file)
+        if version.sha256 == sha256_hex(pdf):
+            return  # stamped already
+        stamped = version._lab_attach_file(pdf, sample.report_filename)
+        sample.with_context(
+            lab_report_version_sync=True
+        ).report_file = base64.b64encode(stamped)
+
+    def _lab_check_report_changeable(self):
+        """Refuse to amend or withdraw a report that is not delivered, or whose
+        current version is withdrawn."""
+        self.ensure_one()
+        version = self.report_version_id
+        if self.state != "delivered" or not version or version.state != "valid":
+            raise UserError(
+                self.env._(
+                    "Only a delivered, valid report can be amended or withdrawn "
+                    "(sample %(name)s).",
+                    name=self.name,
+                )
+            )
+
+    def _lab_portal_contact(self, user):
+        """``user``'s contact when they are a portal user of the sample's
+        customer, else an empty recordset (portal pages read the sample as the
+        superuser: the user is given)."""
+        self.ensure_one()
+        if not user.share or user._is_public():
+            return self.env["res.partner"]
+        customer = self.sudo().partner_id.commercial_partner_id
+        return (
+            user.partner_id
+            if user.commercial_partner_id == customer
+            else (self.env["res.partner"])
+        )
+
+    def _lab_record_portal_event(self, event, user):
+        """Record that ``user``, a contact of the customer, ``event`` (viewed,
+        downloaded, acknowledged) the delivered current report."""
+        self.ensure_one()
+        version = self.sudo().report_version_id
+        contact = self._lab_portal_contact(user)
+        if not contact or self.state != "delivered" or version.state != "valid":
+            return self.env["lab.report.delivery"]
+        return self.env["lab.report.delivery"]._lab_record(
+            version, contact, event, user=user
+        )
+
+    def _lab_portal_report_values(self, user):
+        """The portal sample page's report versions: each version with its
+        status and acknowledgement, and whether ``user`` may acknowledge."""
+        self.ensure_one()
+        versions = self.sudo().report_version_ids
+        acknowledged = {
+            delivery.version_id: delivery
+            for delivery in versions.delivery_ids.filtered(
+                lambda d: d.event == "acknowledged"
+            )
+        }
+        current = self.sudo().report_version_id
+        contact = self._lab_portal_contact(user)
+        can_acknowledge = bool(
+            contact
+            and self.state == "delivered"
+            and current.state == "valid"
+            and not current.delivery_ids.filtered(
+                lambda d: d.event == "acknowledged" and d.partner_id == contact
+            )
+        )
+        return {
+            "report_versions": versions
+            if self.state == "delivered"
+            else versions.browse(),
+            "report_acknowledgements": acknowledged,
+            "report_can_acknowledge": can_acknowledge,
+        }
+
+    def _lab_report_recipients(self):
+        """The contacts the sample's reports are sent to: its contact (or the
+        customer), and the customer's contacts who receive reports."""
+        self.ensure_one()
+        sample = self.sudo()
+        customer = sample.partner_id.commercial_partner_id
+        receivers = customer.child_ids.filtered("lab_receives_reports")
+        return (sample.contact_id or sample.partner_id) | receivers
 
     def _ensure_sale_order(self):
         """The sale order of the sample, created from its accepted test items."""
@@ -657,14 +962,61 @@ class LabSample(models.Model):
         )
 
     def _send_report_ready(self):
-        """Tell the customer contact the report is ready; the e-mail is queued."""
+        """Tell the customer contacts the report is ready (the e-mail is queued,
+        with the contacts' CC addresses) and record the sending."""
         template = self.env.ref("lab_crm.mail_template_sample_report_ready")
         for sample in self:
-            recipient = sample.contact_id or sample.partner_id
-            if not recipient.email:
+            recipients = sample._lab_report_recipients().filtered("email")
+            if not recipients:
                 continue
-            sample.with_context(mail_notify_force_send=False).message_post_with_source(
+            message = sample.with_context(
+                mail_notify_force_send=False
+            ).message_post_with_source(
                 template,
                 subtype_xmlid="mail.mt_comment",
-                partner_ids=recipient.ids,
+                partner_ids=recipients.ids,
             )
+            version = sample.sudo().report_version_id
+            if version:
+                self.env["lab.report.delivery"]._lab_record(
+                    version, recipients, "sent", message=message
+                )
+            recipients._lab_queue_report_cc(message)
+
+    # Accreditation scope (CMA / CNAS)
+
+    def _lab_own_lines(self):
+        """The test items the laboratory itself reports on: accepted, not
+        subcontracted."""
+        self.ensure_one()
+        return self.line_ids.filtered(
+            lambda line: not line.is_rejected and not line.is_subcontracted
+        )
+
+    def _lab_report_scope(self):
+        """What the sample's report says of its accreditation scope:
+
+        - ``marks``: the accreditations it claims, as ``{"code", "name",
+          "number"}`` dicts (public information, read as the system: the
+          verification page has no user);
+        - ``outside``: its accepted test items (``lab.sample.line``, in the
+          caller's environment) that no claimed mark covers: all of them when
+          the report claims none, and the subcontracted ones always. Rejected
+          items are not on the report.
+        """
+        self.ensure_one()
+        sample = self.sudo()
+        claimed = sample.accreditation_ids
+        outside = sample.line_ids.filtered(
+            lambda line: (
+                not line.is_rejected
+                and (line.is_subcontracted or not line.accreditation_ids & claimed)
+            )
+        )
+        return {
+            "marks": [
+                {"code": mark.code, "name": mark.name, "number": mark.number}
+                for mark in claimed
+            ],
+            "outside": self.env["lab.sample.line"].browse(outside.ids),
+        }

@@ -61,6 +61,16 @@ class LabSampleLine(models.Model):
         help="From the contract's agreed pricelist, else the customer's.",
         groups="base.group_user",
     )
+    accreditation_ids = fields.Many2many(
+        "lab.accreditation",
+        string="Accreditations",
+        compute="_compute_accreditation_ids",
+        compute_sudo=True,
+        help="The sample's company's accreditations that cover the test item.",
+    )
+    is_subcontracted = fields.Boolean(
+        related="product_id.lab_is_subcontracted", string="Subcontracted"
+    )
     is_rejected = fields.Boolean(
         string="Rejected", help="Rejected at contract review: not tested, not billed."
     )
@@ -84,6 +94,16 @@ class LabSampleLine(models.Model):
             template = line.product_id.product_tmpl_id
             line.standard = template.lab_standard
             line.turnaround_days = template.lab_turnaround_days
+
+    @api.depends("product_id.lab_accreditation_ids", "sample_id.company_id")
+    def _compute_accreditation_ids(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            line.accreditation_ids = (
+                template._lab_marks(line.sample_id.company_id)
+                if template
+                else line.accreditation_ids.browse()
+            )
 
     @api.depends("product_id", "sample_id.partner_id", "sample_id.service_contract_id")
     def _compute_price_unit(self):
@@ -112,6 +132,12 @@ class LabSampleLine(models.Model):
                         sample=line.sample_id.name,
                     )
                 )
+
+    @api.constrains("product_id", "is_rejected", "sample_id")
+    def _check_sample_accreditations(self):
+        """An item added or accepted must carry the marks its sample's report
+        claims."""
+        self.sample_id._check_accreditation_ids()
 
     def _sale_order_line_values(self):
         self.ensure_one()

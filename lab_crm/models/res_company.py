@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
@@ -16,6 +16,8 @@ NON_NEGATIVE = (
     "lab_complaint_days_critical",
     "lab_credit_hold_overdue_days",
     "lab_contract_renewal_days",
+    "lab_accreditation_expiry_days",
+    "lab_report_verify_limit",
 )
 
 
@@ -29,6 +31,20 @@ class ResCompany(models.Model):
         default=60,
         help="A qualification is 'expiring' this many days before its expiry date; "
         "its account manager then gets an activity.",
+        groups="base.group_user",
+    )
+    lab_report_mask_customer = fields.Boolean(
+        string="Mask Customer on Verification Page",
+        default=True,
+        help="The public report-verification page shows the customer's name with "
+        "its middle hidden (上海****公司).",
+        groups="base.group_user",
+    )
+    lab_report_verify_limit = fields.Integer(
+        string="Verification Lookups per 10 Minutes",
+        default=20,
+        help="How many lookups one address may make on the public "
+        "report-verification page in 10 minutes.",
         groups="base.group_user",
     )
     lab_survey_token_validity_days = fields.Integer(
@@ -139,6 +155,23 @@ class ResCompany(models.Model):
         default=30,
         help="The account manager gets a renewal activity this many days before "
         "a service contract ends.",
+        groups="base.group_user",
+    )
+    lab_accreditation_expiry_days = fields.Integer(
+        string="Accreditation Expiry Notice (days)",
+        # A CMA certificate's renewal is applied for three months before it
+        # expires (资质认定管理办法): the notice comes before that.
+        default=90,
+        help="The quality manager gets an activity this many days before one of "
+        "the laboratory's accreditations expires.",
+        groups="base.group_user",
+    )
+    lab_quality_manager_id = fields.Many2one(
+        "res.users",
+        string="Quality Manager",
+        domain="[('share', '=', False)]",
+        help="Looks after the laboratory's accreditations (CMA, CNAS) and is told "
+        "when one is about to expire. Empty: every Lab CRM manager is told.",
         groups="base.group_user",
     )
     lab_segment_fits = fields.Json(
@@ -289,6 +322,26 @@ class ResCompany(models.Model):
                 }
             )
         return sequences
+
+    def _lab_setting_users(self, fname):
+        """{company: users} for each company of ``self``: the user of its
+        setting ``fname`` (the complaints manager, the quality manager...),
+        else every Lab CRM manager; only real, internal users working in that
+        company."""
+        group = self.env.ref("lab_crm.group_lab_crm_manager")
+        lab_managers = self.env["res.users"].search(
+            [
+                ("all_group_ids", "in", group.id),
+                ("share", "=", False),
+                ("id", "!=", SUPERUSER_ID),
+            ]
+        )
+        return {
+            company: (company.sudo()[fname] or lab_managers).filtered(
+                lambda user, company=company: company in user.company_ids
+            )
+            for company in self
+        }
 
     @api.model
     def _lab_settings_domain(self, company_domain):

@@ -8,6 +8,12 @@ class ResConfigSettings(models.TransientModel):
     lab_qualification_expiry_days = fields.Integer(
         related="company_id.lab_qualification_expiry_days", readonly=False
     )
+    lab_report_mask_customer = fields.Boolean(
+        related="company_id.lab_report_mask_customer", readonly=False
+    )
+    lab_report_verify_limit = fields.Integer(
+        related="company_id.lab_report_verify_limit", readonly=False
+    )
     lab_survey_token_validity_days = fields.Integer(
         related="company_id.lab_survey_token_validity_days", readonly=False
     )
@@ -31,6 +37,12 @@ class ResConfigSettings(models.TransientModel):
     )
     lab_complaint_manager_id = fields.Many2one(
         related="company_id.lab_complaint_manager_id", readonly=False
+    )
+    lab_accreditation_expiry_days = fields.Integer(
+        related="company_id.lab_accreditation_expiry_days", readonly=False
+    )
+    lab_quality_manager_id = fields.Many2one(
+        related="company_id.lab_quality_manager_id", readonly=False
     )
     lab_credit_hold_overdue_days = fields.Integer(
         related="company_id.lab_credit_hold_overdue_days", readonly=False

@@ -106,6 +106,19 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     legal_representative = fields.Char(tracking=True, groups="base.group_user")
+    # A contact's share of the customer's reports (report delivery).
+    lab_receives_reports = fields.Boolean(
+        string="Receives Reports",
+        help="The contact is sent every report of the customer's samples, besides "
+        "each sample's own contact.",
+        groups="base.group_user",
+    )
+    lab_report_cc = fields.Char(
+        string="Report CC",
+        help="E-mail addresses (comma-separated) copied on the reports sent to "
+        "this contact.",
+        groups="base.group_user",
+    )
     quality_executive_id = fields.Many2one(
         "res.partner",
         string="Executive in Charge of Quality",
@@ -283,15 +296,16 @@ class ResPartner(models.Model):
     )
 
     # Segments (latest run of the segmentation engine)
-    # The customer's latest segment snapshot in the current company, linked by
-    # each segmentation run (on the company: its contacts read it through their
-    # commercial partner).
+    # The customer's latest segment snapshot in the current company (on the
+    # company: its contacts read it through their commercial partner). Not
+    # stored: a run only inserts its snapshot rows, and the link is their
+    # newest row, in SQL too (``_field_to_sql``), so that the customers can be
+    # searched and grouped by their segments.
     lab_segment_snapshot_id = fields.Many2one(
         "lab.segment.snapshot",
         string="Segments",
-        company_dependent=True,
-        readonly=True,
-        copy=False,
+        compute="_compute_lab_segment_snapshot_id",
+        search="_search_lab_segment_snapshot_id",
         groups="lab_crm.group_lab_crm_user",
     )
     lab_tier = fields.Selection(
@@ -473,6 +487,45 @@ class ResPartner(models.Model):
             partner.complaint_count = total.get(partner._origin, 0)
             partner.complaint_open_count = still_open.get(partner._origin, 0)
             partner.complaint_count_12m = recent.get(partner._origin, 0)
+
+    @api.depends_context("company")
+    def _compute_lab_segment_snapshot_id(self):
+        latest = self.env["lab.segment.snapshot"]._latest(self._origin)
+        for partner in self:
+            partner.lab_segment_snapshot_id = latest.get(partner._origin, False)
+
+    def _search_lab_segment_snapshot_id(self, operator, value):
+        # Odoo's many2one condition, on the link's SQL (``_field_to_sql``).
+        if isinstance(value, Domain):
+            value = value.optimize_full(self.env["lab.segment.snapshot"])
+
+        def to_sql(model, alias, query):
+            field = model._fields["lab_segment_snapshot_id"]
+            return field.condition_to_sql(
+                field.name, operator, value, model, alias, query
+            )
+
+        return Domain.custom(to_sql=to_sql)
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        if field_expr != "lab_segment_snapshot_id":
+            return super()._field_to_sql(alias, field_expr, query)
+        self._check_field_access(self._fields[field_expr], "read")
+        fields_ = self.env["lab.segment.snapshot"]._fields
+
+        def column(name):
+            return SQL.identifier("snapshot", name, to_flush=fields_[name])
+
+        return SQL(
+            """(SELECT snapshot.id FROM lab_segment_snapshot snapshot
+                 WHERE %s = %s AND %s = %s
+              ORDER BY %s DESC, snapshot.id DESC LIMIT 1)""",
+            column("partner_id"),
+            SQL.identifier(alias, "id"),
+            column("company_id"),
+            self.env.company.id,
+            column("date"),
+        )
 
     def action_view_relationship_curve(self):
         self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")
@@ -821,4 +874,24 @@ class ResPartner(models.Model):
                 Domain(role, "=", user.id)
                 for role in ("user_id", "service_manager_id", "technical_advisor_id")
             ]
+        )
+
+    def _lab_queue_report_cc(self, message):
+        """Queue a copy of ``message`` (a report sent to these contacts) to their
+        CC addresses, one e-mail for all."""
+        addresses = ", ".join(
+            address.strip()
+            for partner in self.sudo()
+            for address in (partner.lab_report_cc or "").split(",")
+            if address.strip()
+        )
+        if not addresses:
+            return
+        self.env["mail.mail"].sudo().create(
+            {
+                "mail_message_id": message.id,
+                "email_to": addresses,
+                "body_html": message.body,
+                "auto_delete": True,
+            }
         )

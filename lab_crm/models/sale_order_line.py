@@ -1,8 +1,30 @@
-from odoo import models
+from odoo import api, fields, models
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
+
+    lab_accreditation_ids = fields.Many2many(
+        "lab.accreditation",
+        string="Accreditations",
+        compute="_compute_lab_accreditation_ids",
+        compute_sudo=True,
+        help="The marks (CMA, CNAS...) the order's company's accreditations give "
+        "this test item's report.",
+    )
+    lab_is_subcontracted = fields.Boolean(
+        related="product_id.lab_is_subcontracted", string="Subcontracted"
+    )
+
+    @api.depends("product_id.lab_accreditation_ids", "order_id.company_id")
+    def _compute_lab_accreditation_ids(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            line.lab_accreditation_ids = (
+                template._lab_marks(line.order_id.company_id)
+                if template
+                else line.lab_accreditation_ids.browse()
+            )
 
     # Odoo's dependencies only (product, unit, quantity): the discount is computed
     # while the line is drafted and stays as the salesperson left it. Depending on

@@ -8,7 +8,9 @@ class LabServiceQuality(models.Model):
     """Service quality (服务品质评价), one row per service request and per sample,
     to analyse per customer and per staff member: how fast requests were first
     answered and resolved, whether samples were reported by their promised date,
-    and whether the turnaround committed by a service contract was kept.
+    whether the turnaround committed by a service contract was kept, and whether
+    the issued report had to be amended or withdrawn (报告更改); and one row per
+    test item of an issued report, for the amended-report rate per test item.
 
     The rates are 100 for an event on time and 0 for a late one, empty where they
     do not apply, so that their averages are shares of events on time.
@@ -19,6 +21,8 @@ class LabServiceQuality(models.Model):
     _auto = False
     _order = "date desc, id desc"
     _depends = {
+        "lab.report.version": ["sample_id", "state", "report_date"],
+        "lab.sample.line": ["sample_id", "product_id", "is_rejected"],
         "lab.service.request": [
             "company_id",
             "partner_id",
@@ -44,7 +48,12 @@ class LabServiceQuality(models.Model):
     }
 
     source = fields.Selection(
-        [("request", "Service request"), ("sample", "Sample")], readonly=True
+        [
+            ("request", "Service request"),
+            ("sample", "Sample"),
+            ("report_item", "Test item of a report"),
+        ],
+        readonly=True,
     )
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -71,13 +80,37 @@ class LabServiceQuality(models.Model):
     commitment_kept_rate = fields.Float(
         string="Contract Commitment Kept (%)", readonly=True, aggregator="avg"
     )
+    product_id = fields.Many2one("product.product", string="Test Item", readonly=True)
+    amended_rate = fields.Float(
+        string="Reports Amended (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Of the samples whose report was issued, the share whose report was "
+        "later amended or withdrawn.",
+    )
+    item_amended_rate = fields.Float(
+        string="Reports Amended per Test Item (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Of the issued reports with this test item, the share later amended "
+        "or withdrawn (group by test item).",
+    )
 
     @property
     def _table_query(self):
-        # Even ids for requests, odd ids for samples: stable across queries.
+        # Ids: 3n for requests, 3n + 1 for samples, 3n + 2 for the test items of
+        # an issued report: stable across queries.
         return SQL(
             """
-            SELECT request.id * 2 AS id,
+            WITH report AS (
+                SELECT sample_id,
+                       MIN(report_date) AS first_date,
+                       CASE WHEN BOOL_OR(state IN ('superseded', 'withdrawn'))
+                            THEN 100.0 ELSE 0.0 END AS amended_rate
+                  FROM lab_report_version
+              GROUP BY sample_id
+            )
+            SELECT request.id * 3 AS id,
                    'request' AS source,
                    request.company_id,
                    request.partner_id,
@@ -99,10 +132,13 @@ class LabServiceQuality(models.Model):
                                   THEN 0.0 ELSE 100.0 END
                    END AS resolution_on_time_rate,
                    NULL::double precision AS turnaround_kept_rate,
-                   NULL::double precision AS commitment_kept_rate
+                   NULL::double precision AS commitment_kept_rate,
+                   NULL::integer AS product_id,
+                   NULL::double precision AS amended_rate,
+                   NULL::double precision AS item_amended_rate
               FROM lab_service_request request
             UNION ALL
-            SELECT sample.id * 2 + 1,
+            SELECT sample.id * 3 + 1,
                    'sample',
                    sample.company_id,
                    sample.partner_id,
@@ -119,11 +155,39 @@ class LabServiceQuality(models.Model):
                         THEN sample.on_time_rate END,
                    CASE WHEN sample.report_date IS NOT NULL
                              AND sample.service_contract_id IS NOT NULL
-                        THEN sample.on_time_rate END
+                        THEN sample.on_time_rate END,
+                   NULL,
+                   report.amended_rate,
+                   NULL
               FROM lab_sample sample
-             WHERE sample.state NOT IN %s
+         LEFT JOIN report ON report.sample_id = sample.id
+             WHERE sample.state NOT IN %(uncounted)s
+            UNION ALL
+            SELECT line.id * 3 + 2,
+                   'report_item',
+                   sample.company_id,
+                   sample.partner_id,
+                   sample.user_id,
+                   report.first_date,
+                   sample.service_contract_id,
+                   0,
+                   0,
+                   NULL,
+                   NULL,
+                   NULL,
+                   NULL,
+                   NULL,
+                   NULL,
+                   line.product_id,
+                   NULL,
+                   report.amended_rate
+              FROM lab_sample_line line
+              JOIN lab_sample sample ON sample.id = line.sample_id
+              JOIN report ON report.sample_id = sample.id
+             WHERE NOT COALESCE(line.is_rejected, FALSE)
+               AND sample.state NOT IN %(uncounted)s
             """,
-            UNCOUNTED_STATES,
+            uncounted=UNCOUNTED_STATES,
         )
 
     @api.model
@@ -140,6 +204,7 @@ class LabServiceQuality(models.Model):
             "resolution_on_time_rate",
             "turnaround_kept_rate",
             "commitment_kept_rate",
+            "amended_rate",
         )
         return {
             partner: dict(zip(figures, values, strict=True))

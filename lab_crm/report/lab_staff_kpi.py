@@ -21,7 +21,9 @@ class LabStaffKpi(models.Model):
     - revenue: posted invoices minus credit notes (untaxed, company currency);
     - satisfaction: average overall score of the surveys answered in the period;
     - complaints: closed in the period, and of those closed by their deadline;
-    - follow-ups: follow-up visits answered in the period.
+    - follow-ups: follow-up visits answered in the period;
+    - reports: samples whose first report was issued in the period, and of those
+      the share whose report was later amended or withdrawn (报告更改).
 
     A rate without a base (no customer in the previous period, no complaint
     closed, no survey answered) is empty, not 0: the pivot's averages leave it
@@ -51,6 +53,7 @@ class LabStaffKpi(models.Model):
             "answered_datetime",
         ],
         "res.partner": ["commercial_partner_id", "user_id"],
+        "lab.report.version": ["sample_id", "partner_id", "state", "report_date"],
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
@@ -78,6 +81,11 @@ class LabStaffKpi(models.Model):
         string="Closed on Time (%)", readonly=True, digits=(16, 1), aggregator="avg"
     )
     follow_up_count = fields.Integer(string="Follow-ups Done", readonly=True)
+    report_count = fields.Integer(string="Reports Issued", readonly=True)
+    amended_report_count = fields.Integer(string="Reports Amended", readonly=True)
+    amended_report_rate = fields.Float(
+        string="Reports Amended (%)", readonly=True, digits=(16, 1), aggregator="avg"
+    )
 
     def _kpi_period(self):
         """(first day, last day) of the period, and the first day of the one
@@ -118,21 +126,29 @@ class LabStaffKpi(models.Model):
                        active_prior::int AS prior_customer,
                        (active AND active_prior)::int AS retained_customer,
                        0 AS closed, 0 AS closed_on_time,
-                       NULL::numeric AS score, 0 AS follow_ups
+                       NULL::numeric AS score, 0 AS follow_ups,
+                       0 AS reported, 0 AS amended
                   FROM invoiced
                 UNION ALL
                 SELECT company_id, partner_id, NULL, NULL, 0, 0, 0,
-                       1, (close_date <= deadline)::int, NULL, 0
+                       1, (close_date <= deadline)::int, NULL, 0, 0, 0
                   FROM lab_complaint
                  WHERE close_date BETWEEN %(from)s AND %(to)s
                 UNION ALL
                 SELECT company_id, partner_id, NULL, NULL, 0, 0, 0, 0, 0,
                        CASE WHEN overall_score > 0 THEN overall_score END,
-                       (kind = 'follow_up')::int
+                       (kind = 'follow_up')::int, 0, 0
                   FROM lab_survey
                  WHERE state IN %(answered)s
                    AND answered_datetime >= %(from)s
                    AND answered_datetime < %(to)s::date + 1
+                UNION ALL
+                SELECT MIN(company_id), MIN(partner_id), NULL, NULL, 0, 0, 0, 0, 0,
+                       NULL, 0, 1,
+                       BOOL_OR(state IN ('superseded', 'withdrawn'))::int
+                  FROM lab_report_version
+              GROUP BY sample_id
+                HAVING MIN(report_date) BETWEEN %(from)s AND %(to)s
             )
             SELECT ROW_NUMBER() OVER (ORDER BY fact.company_id, customer.user_id) AS id,
                    fact.company_id, customer.user_id,
@@ -150,7 +166,11 @@ class LabStaffKpi(models.Model):
                    SUM(fact.closed_on_time)::int AS complaint_on_time_count,
                    (100.0 * SUM(fact.closed_on_time)
                     / NULLIF(SUM(fact.closed), 0))::float8 AS complaint_on_time_rate,
-                   SUM(fact.follow_ups)::int AS follow_up_count
+                   SUM(fact.follow_ups)::int AS follow_up_count,
+                   SUM(fact.reported)::int AS report_count,
+                   SUM(fact.amended)::int AS amended_report_count,
+                   (100.0 * SUM(fact.amended)
+                    / NULLIF(SUM(fact.reported), 0))::float8 AS amended_report_rate
               FROM fact
               JOIN res_partner partner ON partner.id = fact.partner_id
               JOIN res_partner customer ON customer.id = partner.commercial_partner_id

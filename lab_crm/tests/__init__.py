@@ -1,5 +1,6 @@
 from . import test_analytics
 from . import test_analytics_logistic
+from . import test_analytics_modelcheck
 from . import test_arrears
 from . import test_arrears_reminder
 from . import test_bad_input
@@ -17,6 +18,7 @@ from . import test_qualification
 from . import test_sample
 from . import test_sample_figures
 from . import test_segmentation
+from . import test_model_check
 from . import test_sensitive_profile
 from . import test_survey
 from . import test_survey_link
@@ -34,3 +36,5 @@ from . import test_portal_paths
 from . import test_routes
 from . import test_field_access
 from . import test_assessment
+from . import test_accreditation
+from . import test_report_version

@@ -52,6 +52,8 @@ EXPECTED = {
     "lab.service.contract":       "-    -    -    rwc  -    rwc  rwc  rwcu -",
     "lab.training.session":       "-    -    -    rwc  rwc  rwc  rwc  rwcu -",
     "lab.segment.snapshot":       "-    -    -    r    -    r    r    ru   -",
+    "lab.model.check":            "-    -    -    -    -    -    -    ru   -",
+    "lab.model.check.line":       "-    -    -    -    -    -    -    r    -",
     "lab.service.quality":        "-    -    -    r    -    r    r    r    -",
     "lab.arrears.customer":       "-    -    -    -    -    -    -    r    r",
     "lab.arrears.line":           "-    -    -    -    -    -    -    r    r",
@@ -62,6 +64,11 @@ EXPECTED = {
     "lab.staff.kpi":              "-    -    -    -    -    -    -    r    -",
     "lab.competitor":             "-    -    -    r    r    r    r    rwcu -",
     "lab.target.group":           "-    -    -    r    r    r    r    rwcu -",
+    "lab.accreditation":          "-    r    r    r    r    r    r    rwcu r",
+    # Written by the report's workflow only (issue, amend, withdraw, portal).
+    "lab.report.version":         "-    -    -    r    -    r    r    r    -",
+    "lab.report.delivery":        "-    -    -    r    -    r    r    r    -",
+    "lab.report.verification":    "-    -    -    -    -    -    -    r    -",
     "lab.assessment":             "-    -    -    -    -    -    -    rwcu -",
     "lab.assessment.line":        "-    -    -    -    -    -    -    rwcu -",
     "lab.assessment.result":      "-    -    -    -    -    -    -    rwcu -",
@@ -183,7 +190,46 @@ class AccessMatrixCommon(LabSampleCommon):
         spare_contact = env["res.partner"].create(
             {"name": "Spare contact", "parent_id": a.id}
         )
+        # A sample of its own: an issued report keeps its sample from deletion.
+        reported = env["lab.sample"].create(
+            {"partner_id": a.id, "sample_name": "Denim", "report_number": "R-A-0001"}
+        )
+        report_version = env["lab.report.version"].create(
+            {
+                "name": "R-A-0001",
+                "partner_id": a.id,
+                "sample_id": reported.id,
+                "report_date": today,
+            }
+        )
+        report_delivery = env["lab.report.delivery"].create(
+            {
+                "version_id": report_version.id,
+                "partner_id": spare_contact.id,
+                "event": "viewed",
+            }
+        )
+        report_verification = env["lab.report.verification"].create(
+            {
+                "version_id": report_version.id,
+                "is_found": True,
+                "address_hash": "0" * 64,
+            }
+        )
         company = env.company
+        # Not a customer's record: a run of the model check (managers only).
+        model_check = env["lab.model.check"].create(
+            {
+                "company_id": company.id,
+                "calibration_start": today - timedelta(days=365),
+                "calibration_end": today - timedelta(days=100),
+                "holdout_end": today,
+                "transactions": "invoices",
+                "line_ids": [
+                    Command.create({"kind": "tracking", "series": "actual", "week": 1})
+                ],
+            }
+        )
         assessment = env["lab.assessment"].create(
             {"name": "2026", "date_from": today, "date_to": today}
         )
@@ -231,6 +277,8 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.service.quality": env["lab.service.quality"].search(
                 [("partner_id", "=", a.id)], limit=1
             ),
+            "lab.model.check": model_check,
+            "lab.model.check.line": model_check.line_ids,
             "lab.arrears.customer": env["lab.arrears.customer"].search(
                 [("partner_id", "=", a.id)]
             ),
@@ -260,6 +308,12 @@ class AccessMatrixCommon(LabSampleCommon):
                     "customer_domain": "[('lifecycle_stage', '=', 'active')]",
                 }
             ),
+            "lab.accreditation": env["lab.accreditation"].create(
+                {"kind": "cma", "name": "Mandatory Approval", "number": "241012340567"}
+            ),
+            "lab.report.version": report_version,
+            "lab.report.delivery": report_delivery,
+            "lab.report.verification": report_verification,
             "lab.assessment": assessment,
             "lab.assessment.line": assessment.line_ids[0],
             "lab.assessment.result": assessment.result_ids[0],
@@ -297,6 +351,18 @@ class AccessMatrixCommon(LabSampleCommon):
                 "date": today - timedelta(days=1),
             },
             "lab.service.quality": {"partner_id": a.id},
+            "lab.model.check": {
+                "company_id": company.id,
+                "calibration_start": today - timedelta(days=60),
+                "calibration_end": today - timedelta(days=30),
+                "holdout_end": today,
+                "transactions": "samples",
+            },
+            "lab.model.check.line": {
+                "check_id": model_check.id,
+                "kind": "conditional",
+                "series": "predicted",
+            },
             "lab.arrears.customer": {"partner_id": a.id},
             "lab.arrears.line": {"partner_id": a.id},
             "lab.arrears.reminder": {"partner_id": a.id, "level_id": level.id},
@@ -318,6 +384,23 @@ class AccessMatrixCommon(LabSampleCommon):
             },
             "lab.competitor": {"name": "Northern Testing Centre"},
             "lab.target.group": {"name": "Manufacturers"},
+            "lab.accreditation": {
+                "kind": "cnas",
+                "name": "Laboratory Accreditation",
+                "number": "CNAS L10482",
+            },
+            "lab.report.version": {
+                "name": "R-A-0002",
+                "partner_id": a.id,
+                "sample_id": reported.id,
+                "report_date": today,
+            },
+            "lab.report.delivery": {
+                "version_id": report_version.id,
+                "partner_id": spare_contact.id,
+                "event": "downloaded",
+            },
+            "lab.report.verification": {"is_found": False, "address_hash": "1" * 64},
             "lab.assessment": {"name": "2027", "date_from": today, "date_to": today},
             "lab.assessment.line": {
                 "assessment_id": assessment.id,
@@ -355,6 +438,8 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.training.session": {"duration_days": 2},
             "lab.segment.snapshot": {"recency_days": 3},
             "lab.service.quality": {"partner_id": a.id},
+            "lab.model.check": {"bgnbd_r": 2.0},
+            "lab.model.check.line": {"value": 3.0},
             "lab.arrears.customer": {"partner_id": a.id},
             "lab.arrears.line": {"partner_id": a.id},
             "lab.arrears.reminder": {"date": today},
@@ -364,6 +449,10 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.staff.kpi": {"user_id": cls.users["manager"].id},
             "lab.competitor": {"strengths": "Two-day turnaround"},
             "lab.target.group": {"description": "Invite to the open day"},
+            "lab.accreditation": {"scope": "Textiles: physical properties"},
+            "lab.report.version": {"reason": "Wrong batch"},
+            "lab.report.delivery": {"event": "acknowledged"},
+            "lab.report.verification": {"is_found": False},
             "lab.assessment": {"conclusion": "<p>Steady</p>"},
             "lab.assessment.line": {"evidence": "Minutes of the review"},
             "lab.assessment.result": {"weight": 2.0},
@@ -491,11 +580,12 @@ class TestAccessMatrix(AccessMatrixCommon):
         self.assertEqual(
             self.records["lab.complaint"].with_user(other).summary, "Result disputed"
         )
+        # A's two samples: the fixture's and the one its report version is of.
         self.assertEqual(
             self.env["lab.sample"]
             .with_user(other)
             .search_count([("partner_id", "=", self.customer_a.id)]),
-            1,
+            2,
         )
 
     def test_complaint_assigned_outside_the_team_is_visible_to_its_handler(self):

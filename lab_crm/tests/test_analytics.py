@@ -235,12 +235,12 @@ def test_bgnbd_gradient_matches_finite_differences():
     frequency, recency, age = datasets.load_cdnow_summary()
     (x, t_x, age), weights = compress_rows(frequency, recency, age)
 
-    def objective(log_params):
-        return bgnbd._negative_mean_log_likelihood(
-            log_params, x, t_x, age, weights, weights.sum()
-        )
+    objective = bgnbd._objective(x, t_x, age, weights)
 
     for params in ([0.5, 3.0, 1.5, 2.0], [0.243, 4.414, 0.793, 2.426], [2, 0.5, 3, 8]):
+        # The fit's objective is the weighted mean of eq. 6, negated.
+        mean = np.average(bgnbd.log_likelihood(params, x, t_x, age), weights=weights)
+        assert objective(np.log(params))[0] == pytest.approx(-mean, rel=1e-12)
         error = optimize.check_grad(
             lambda v: objective(v)[0], lambda v: objective(v)[1], np.log(params)
         )
@@ -419,12 +419,12 @@ def test_gamma_gamma_gradient_matches_finite_differences():
     frequency, _recency, _age, value = datasets.load_cdnow_summary_monetary()
     (x, m), weights = compress_rows(frequency[frequency > 0], value[frequency > 0])
 
-    def objective(log_params):
-        return gammagamma._negative_mean_log_likelihood(
-            log_params, x, m, weights, weights.sum()
-        )
+    objective = gammagamma._objective(x, m, weights)
 
     for params in ([1.0, 1.0, 35.0], [6.25, 3.74, 15.44]):
+        # The fit's objective is the weighted mean log-density, negated.
+        mean = np.average(gammagamma.log_likelihood(params, x, m), weights=weights)
+        assert objective(np.log(params))[0] == pytest.approx(-mean, rel=1e-12)
         error = optimize.check_grad(
             lambda v: objective(v)[0], lambda v: objective(v)[1], np.log(params)
         )
@@ -651,14 +651,17 @@ def test_churn_poor_service():
     ]
 
 
-def _engine_row(days, first_ago, last_ago, repeat_value, today):
+def _engine_row(days, first_ago, last_ago, repeat_value):
+    # A customer that bought on ``days`` days, the first ``first_ago`` days ago
+    # and the last ``last_ago`` days ago.
     return {
         "revenue": 100.0 * days,
         "recent": 50.0 * days,
         "earlier": 50.0 * days,
         "days": days,
-        "first_day": today - datetime.timedelta(days=first_ago),
-        "last_day": today - datetime.timedelta(days=last_ago),
+        "age": first_ago,
+        "span": first_ago - last_ago,
+        "recency": last_ago,
         "period_count": days,
         "repeat_value": repeat_value if days > 1 else None,
         "satisfaction": None,
@@ -683,13 +686,13 @@ def _forty_customers():
         "rfm_rules": "",
     }
     rows = [
-        _engine_row(1 + i % 5, 400, (i * 9) % 360 if i % 5 else 400, 80 + 5 * i, today)
+        _engine_row(1 + i % 5, 400, (i * 9) % 360 if i % 5 else 400, 80 + 5 * i)
         for i in range(40)
     ]
     data = {
         "today": today,
         "partner_ids": list(range(1, 41)),
-        "rows": rows,
+        "columns": {name: [row[name] for row in rows] for name in engine.INPUT_COLUMNS},
         "categories": [],
         "category_names": {},
     }
@@ -699,14 +702,13 @@ def _forty_customers():
 def test_engine_fits_lifetime_value_with_enough_repeat_customers():
     # The engine must use the fitted parameters of both models.
     data, settings = _forty_customers()
-    rows = data["rows"]
     results = engine.run(data, settings)
     p_alive = np.array(results["probability_alive"], dtype=float)
     expected = np.array(results["expected_transactions"], dtype=float)
     lifetime = np.array(results["clv"], dtype=float)
     assert np.all((p_alive > 0) & (p_alive <= 1))
     assert np.all(expected >= 0)
-    repeat = np.array([row["days"] > 1 for row in rows])
+    repeat = np.array(data["columns"]["days"]) > 1
     assert np.all(np.isfinite(lifetime[repeat])) and np.all(lifetime[repeat] > 0)
     # A single purchase: P(alive) = 1 in BG/NBD (no repeat, no dropout yet).
     assert np.all(p_alive[~repeat] == 1)

@@ -59,9 +59,10 @@ FIELD_CLASSES = {
     "res.partner": {
         "staff": """
             acquisition_channel customer_category economic_overview enterprise_scale
-            founding_date is_lab_prepaid legal_representative lifecycle_stage
-            main_products operating_status ownership_type quality_executive_id
-            referrer_id service_manager_id social_credit_code technical_advisor_id""",
+            founding_date is_lab_prepaid lab_receives_reports lab_report_cc
+            legal_representative lifecycle_stage main_products operating_status
+            ownership_type quality_executive_id referrer_id service_manager_id
+            social_credit_code technical_advisor_id""",
         "lab": """
             change_ids complaint_count complaint_count_12m complaint_open_count
             first_sample_date importance_grade lab_churn_level lab_clv lab_loyalty_type
@@ -79,21 +80,24 @@ FIELD_CLASSES = {
     },
     "lab.sample": {
         "customer": """
-            batch company_id contact_id create_date create_uid delivered_date
+            accreditation_ids batch company_id contact_id create_date create_uid
+            delivered_date
             description line_ids name partner_id promised_date quantity
             received_datetime report_date report_filename report_number sample_name
             state turnaround_days uom_id write_date write_uid""",
         "staff": """
             actual_turnaround_days invoice_status is_beyond_contract is_on_time
             is_prepaid on_time_rate payment_state prepaid_override_reason
-            prepaid_override_user_id received_by_id report_file review_datetime
-            review_remarks review_user_id sale_order_id service_contract_id
-            user_id""",
+            prepaid_override_user_id received_by_id report_file
+            report_verification_count report_version_id report_version_ids
+            review_datetime review_remarks review_user_id sale_order_id
+            service_contract_id user_id""",
     },
     "lab.sample.line": {
         "customer": """
-            company_id create_date create_uid is_rejected partner_id product_id
-            sample_id sequence standard state turnaround_days write_date write_uid""",
+            accreditation_ids company_id create_date create_uid is_rejected
+            is_subcontracted partner_id product_id sample_id sequence standard state
+            turnaround_days write_date write_uid""",
         "staff": """
             actual_turnaround_days currency_id on_time_rate price_unit
             received_datetime rejection_reason""",
@@ -122,6 +126,15 @@ FIELD_CLASSES = {
             access_token answer_url channel customer_category interviewer_id
             is_confirmed kind lead_id nps_category overall_score sample_id user_id""",
     },
+    # The laboratory's accreditations are public (printed on reports, listed by
+    # CNCA and CNAS): customers read them; the covered items (the catalogue) and
+    # the expiry notice are the laboratory's.
+    "lab.accreditation": {
+        "customer": """
+            active code company_id create_date create_uid date_from date_to kind
+            name number scope status write_date write_uid""",
+        "staff": "expiry_notice_date product_tmpl_ids",
+    },
     "lab.survey.campaign": {"*": "lab"},
     "lab.qualification": {"*": "lab"},
     "lab.partner.change": {"*": "lab"},
@@ -132,9 +145,16 @@ FIELD_CLASSES = {
     "lab.training.session": {"*": "lab"},
     "lab.competitor": {"*": "lab"},
     "lab.target.group": {"*": "lab"},
+    # Report versions and their delivery: the laboratory's; the customer sees
+    # them in the portal's sample page (rendered by the server).
+    "lab.report.version": {"*": "lab"},
+    "lab.report.delivery": {"*": "lab"},
+    "lab.report.verification": {"*": "manager"},
     # The snapshot's category is the customer's (staff's): Lab CRM users read both.
     "lab.segment.snapshot": {"*": "lab", "staff": "customer_category"},
     "lab.service.quality": {"*": "lab"},
+    "lab.model.check": {"*": "manager"},
+    "lab.model.check.line": {"*": "manager"},
     "lab.arrears.customer": {"*": "accounting+manager"},
     "lab.arrears.line": {"*": "accounting+manager"},
     "lab.arrears.reminder": {"*": "accounting+manager"},
@@ -156,7 +176,9 @@ FIELD_CLASSES = {
     "lab.credit.hold.wizard": {"*": "manager"},
     "lab.handover.wizard": {"*": "manager"},
     "lab.sample.override.wizard": {"*": "manager"},
+    "lab.report.change.wizard": {"*": "lab"},
     "lab.segment.wizard": {"*": "manager"},
+    "lab.model.check.wizard": {"*": "manager"},
     "lab.staff.kpi.wizard": {"*": "manager"},
     "res.config.settings": {"*": "settings"},
     # Odoo's models.
@@ -167,18 +189,24 @@ FIELD_CLASSES = {
         "lab": "lab_survey_ids",
     },
     "sale.order": {"staff": "service_contract_id"},
+    "sale.order.line": {"customer": "lab_accreditation_ids lab_is_subcontracted"},
     "account.move.line": {"staff": "lab_paid_date"},
     "product.template": {
-        "customer": "is_lab_test_item lab_standard lab_turnaround_days",
+        "customer": """
+            is_lab_test_item lab_accreditation_ids lab_is_subcontracted
+            lab_standard lab_subcontractor_id lab_turnaround_days""",
     },
     "res.company": {
         # The laboratory's settings.
         "staff": """
-            lab_complaint_days_critical lab_complaint_days_major
+            lab_accreditation_expiry_days lab_complaint_days_critical
+            lab_complaint_days_major
             lab_complaint_days_minor lab_complaint_manager_id
             lab_contract_renewal_days lab_credit_hold_overdue_days
             lab_follow_up_delay_days lab_follow_up_period_days
-            lab_qualification_expiry_days lab_risk_high_below lab_risk_medium_below
+            lab_qualification_expiry_days lab_quality_manager_id
+            lab_report_mask_customer lab_report_verify_limit lab_risk_high_below
+            lab_risk_medium_below
             lab_segment_a_cutoff lab_segment_attitude_threshold lab_segment_b_cutoff
             lab_segment_horizon_months lab_segment_monthly_discount_rate
             lab_segment_period_months lab_segment_repeat_threshold
@@ -187,6 +215,10 @@ FIELD_CLASSES = {
         "manager": "lab_segment_fits",
     },
 }
+# The lab_crm models an internal user outside the Lab CRM groups reads: the
+# customers (Odoo's contacts) and the laboratory's accreditations (the marks on
+# sale orders and test items).
+INTERNAL_READS = {"res.partner", "lab.accreditation"}
 # Odoo's delegation: a user is a partner, a product variant its template.
 INHERITED = {"res.users": "res.partner", "product.product": "product.template"}
 
@@ -243,6 +275,7 @@ class TestFieldAccess(AccessMatrixCommon, HttpCase):
                     }
                 ),
                 "sale.order": order,
+                "sale.order.line": order.order_line,
                 "account.move.line": invoice.line_ids.filtered(
                     lambda line: line.account_type == "asset_receivable"
                 ),
@@ -261,7 +294,7 @@ class TestFieldAccess(AccessMatrixCommon, HttpCase):
             return False  # JSON-RPC needs a session: the public has none
         if model in EXPECTED:
             if role == "internal":
-                return model == "res.partner"
+                return model in INTERNAL_READS
             return "r" in EXPECTED[model].split()[ROLES.index(role)]
         record = self.records[model].with_user(self.users[role])
         return record.has_access("read")

@@ -90,6 +90,18 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
         cls.reminder = env["lab.arrears.reminder"].create(
             {"partner_id": cls.customer.id, "level_id": level.id}
         )
+        cls.report_version = (
+            env["lab.report.version"]
+            .sudo()
+            .create(
+                {
+                    "name": "R-0001",
+                    "partner_id": cls.customer.id,
+                    "sample_id": cls._sample().id,
+                    "report_date": today,
+                }
+            )
+        )
         manager = env(user=cls.lab_manager)
         cls.wizards = {
             "lab.credit.hold.wizard": manager["lab.credit.hold.wizard"].create(
@@ -102,6 +114,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                 }
             ),
             "lab.segment.wizard": manager["lab.segment.wizard"].create({}),
+            "lab.model.check.wizard": manager["lab.model.check.wizard"].create({}),
             "lab.sample.override.wizard": manager["lab.sample.override.wizard"].create(
                 {"sample_id": cls.sample.id, "reason": "Urgent"}
             ),
@@ -112,6 +125,9 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                 }
             ),
             "lab.staff.kpi.wizard": manager["lab.staff.kpi.wizard"].create({}),
+            "lab.report.change.wizard": manager["lab.report.change.wizard"].create(
+                {"sample_id": cls.sample.id, "kind": "withdraw", "reason": "Typo"}
+            ),
             "lab.target.group.plan.wizard": manager[
                 "lab.target.group.plan.wizard"
             ].create(
@@ -219,6 +235,8 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                         "action_create_sale_order",
                         "action_view_sale_order",
                         "action_override_prepaid",
+                        "action_amend_report",
+                        "action_withdraw_report",
                     )
                 },
             },
@@ -303,6 +321,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
             "lab.arrears.line": self.env["lab.arrears.line"].browse(1),
             # search_count: overridden to read the view without PostgreSQL's JIT.
             "lab.arrears.customer": self.env["lab.arrears.customer"],
+            "lab.report.version": self.report_version,
             "res.partner": self.customer,
             **self.wizards,
         }

@@ -8,21 +8,24 @@ ROUTES fails test_every_route_has_a_row."""
 import base64
 import inspect
 import json
+import re
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from odoo.addons.lab_crm.controllers import portal, sale_portal, survey
+from odoo.addons.lab_crm.controllers import portal, report_verify, sale_portal, survey
 
-from .test_portal import PDF
+from .test_report_version import make_pdf
 
 ROLES = ("public", "portal_a", "portal_b", "internal")
 LOGIN = 303  # redirected to the login page
+BACK = "303 back"  # redirected to the sample's page, the request done
 # Customer A's: what must not show to anyone else.
 SAMPLE_NAME = "Poplin A-7731"
 REPORT_NUMBER = "R-A-7731"
 COMPLAINT_SUMMARY = "Unit wrong A-7731"
 ORDER_MARK = "A-7731"
+PDF = make_pdf("Test report")
 
 # route pattern -> (how to call it, the status expected per role of ROLES:
 # public, portal A, portal B, internal). The calls are methods of TestRoutes;
@@ -44,6 +47,11 @@ ROUTES = {
     "/my/invoices/<int:invoice_id>": ("_get_unknown_invoice", (404, 404, 404, 404)),
     # JSON-RPC: the status is 200, the answer an error but for A's own user.
     "/my/orders/<int:order_id>/accept": ("_post_accept", (200, 200, 200, 200)),
+    # The report's public verification page: its form, for everyone.
+    "/report/verify": ("_get_verify", (200, 200, 200, 200)),
+    # A's contact acknowledges A's report (back to the sample's page).
+    "/my/samples/<int:sample_id>/report/acknowledge": (
+        "_post_acknowledge", (LOGIN, BACK, 404, 404)),
 }  # fmt: skip
 
 
@@ -52,7 +60,7 @@ def _controller_routes():
     override (an override without patterns keeps those of the method it
     overrides)."""
     routes = set()
-    for module in (portal, survey, sale_portal):
+    for module in (portal, survey, sale_portal, report_verify):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__:
                 continue
@@ -117,13 +125,24 @@ class TestRoutes(HttpCase):
         )
         for state in ("review", "testing"):
             cls.sample.write({"state": state})
-        cls.sample.write({"state": "reported", "report_number": REPORT_NUMBER})
+        cls.sample.write(
+            {
+                "state": "reported",
+                "report_number": REPORT_NUMBER,
+                "report_date": "2026-06-01",
+            }
+        )
         cls.sample.write(
             {
                 "state": "delivered",
                 "report_file": base64.b64encode(PDF),
                 "report_filename": f"{REPORT_NUMBER}.pdf",
             }
+        )
+        # Issued as version 1: the file the customer gets is stamped.
+        cls.sample._lab_issue_report_version()
+        cls.report = base64.b64decode(
+            cls.sample.with_context(bin_size=False).report_file
         )
         cls.complaint = cls.env["lab.complaint"].create(
             {"partner_id": cls.customer_a.id, "summary": COMPLAINT_SUMMARY}
@@ -188,6 +207,19 @@ class TestRoutes(HttpCase):
             headers={"Content-Type": "application/json"},
         )
 
+    def _get_verify(self):
+        return self._get("/report/verify")
+
+    def _post_acknowledge(self):
+        token = re.search(
+            r'csrf_token: "([^"]+)"', self._get("/report/verify").text
+        ).group(1)
+        return self.url_open(
+            f"/my/samples/{self.sample.id}/report/acknowledge",
+            data={"csrf_token": token},
+            allow_redirects=False,
+        )
+
     # The tests
 
     def test_every_route_has_a_row(self):
@@ -207,6 +239,14 @@ class TestRoutes(HttpCase):
                 expected = dict(zip(ROLES, statuses, strict=True))
                 with self.subTest(role=role, route=route):
                     response = getattr(self, call)()
+                    if expected[role] == BACK:
+                        self.assertEqual(response.status_code, 303)
+                        self.assertTrue(
+                            response.headers["Location"].endswith(
+                                f"/my/samples/{self.sample.id}"
+                            )
+                        )
+                        continue
                     self.assertEqual(response.status_code, expected[role])
                     if expected[role] == LOGIN:
                         self.assertIn("/web/login", response.headers["Location"])
@@ -220,12 +260,14 @@ class TestRoutes(HttpCase):
                         ):
                             self.assertNotIn(mark, body)
                         self.assertNotIn(PDF, response.content)
+                        self.assertNotIn(self.report, response.content)
 
     def test_customer_a_sees_its_own(self):
         self.authenticate("route_portal_a", "route_portal_a")
         self.assertIn(SAMPLE_NAME, self._get_samples().text)
         self.assertIn(REPORT_NUMBER, self._get_sample().text)
-        self.assertEqual(self._get_report().content, PDF)
+        self.assertEqual(self._get_report().content, self.report)
+        self.assertTrue(self.report.startswith(b"%PDF"))
         self.assertIn(COMPLAINT_SUMMARY, self._get_complaints().text)
         self.assertIn(COMPLAINT_SUMMARY, self._get_complaint().text)
         self.assertEqual(

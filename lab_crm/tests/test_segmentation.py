@@ -156,6 +156,27 @@ class TestSegmentation(LabSampleCommon):
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.lab_user)
         self.assertIn("open complaints", activities.note)
+        # Written in bulk, it reads as one made by mail.activity's create: on the
+        # customer's chatter, due the day it was flagged, its assignee following
+        # the customer with an internal user's default subtypes.
+        self.assertEqual(
+            (
+                activities.res_name,
+                activities.summary,
+                str(activities.date_deadline),
+                activities.automated,
+                activities.state,
+            ),
+            ("Quiet Ltd", "High churn risk", "2026-05-31", True, "overdue"),
+        )
+        self.assertEqual(quiet.activity_ids, activities)
+        follower = quiet.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.lab_user.partner_id
+        )
+        self.assertEqual(
+            follower.subtype_ids,
+            self.env["mail.message.subtype"].default_subtypes("res.partner")[0],
+        )
         self.assertEqual(quiet.lifecycle_stage, "at_risk")
         action = quiet.action_view_relationship_curve()
         self.assertEqual(self.Snapshot.search(action["domain"]), history)
@@ -193,10 +214,12 @@ class TestSegmentation(LabSampleCommon):
         sample("2026-05-20", self.tensile).write({"state": "cancelled"})
         settings = self.Snapshot._settings({"transactions": "samples"})
         data = self.Snapshot._extract(self.env.company, date(2026, 6, 30), settings)
-        [row] = [r for r in data["rows"] if r["partner_id"] == customer.id]
+        at = data["partner_ids"].index(customer.id)
+        row = {name: values[at] for name, values in data["columns"].items()}
         self.assertEqual(row["days"], 3)
-        self.assertEqual(str(row["first_day"]), "2026-03-02")
-        self.assertEqual(str(row["last_day"]), "2026-05-04")
+        # First on 2026-03-02, 120 days before 2026-06-30 (29 + 30 + 31 + 30);
+        # last on 2026-05-04, 57 days before (27 + 30), 63 after the first.
+        self.assertEqual((row["age"], row["recency"], row["span"]), (120, 57, 63))
         self.assertEqual(row["repeat_value"], 250)  # (200 + 300) / 2, after the first
 
     @freeze_time("2026-06-30")

@@ -3,5 +3,7 @@ from . import lab_handover_wizard
 from . import lab_sample_batch_wizard
 from . import lab_sample_override_wizard
 from . import lab_segment_wizard
+from . import lab_model_check_wizard
 from . import lab_staff_kpi_wizard
 from . import lab_target_group_plan_wizard
+from . import lab_report_change_wizard

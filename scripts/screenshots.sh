@@ -16,6 +16,8 @@ if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_C
 fi
 dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
     WHERE module = 'lab_crm' AND name = 'spreadsheet_dashboard_lab_crm'")"
+assessment_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM lab_assessment
+    ORDER BY date_to DESC, id DESC LIMIT 1")"
 customer_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM res_partner
     WHERE ref LIKE 'LABDEMO-%' ORDER BY ref LIMIT 1")"
 
@@ -50,4 +52,5 @@ shoot 07-aging "/odoo/action-lab_crm.lab_arrears_customer_action"
 # Through the menu: a wizard's action opened by its URL has no app to show.
 shoot 08-staff-kpis "/odoo/action-lab_crm.res_partner_action_lab_customer|[data-menu-xmlid='lab_crm.lab_crm_menu_reporting']|[data-menu-xmlid='lab_crm.lab_staff_kpi_menu']|button[name=action_open]"
 shoot 09-complaints "/odoo/action-lab_crm.lab_complaint_action"
+shoot 10-assessment "/odoo/action-lab_crm.lab_assessment_action/$assessment_id"
 say "screenshots in $OUT"

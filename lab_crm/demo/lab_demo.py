@@ -282,6 +282,7 @@ class LabDemo(models.AbstractModel):
         self.env["lab.segment.snapshot"]._recompute()
         self.env["lab.customer.risk"]._refit()
         self.env["lab.arrears.reminder"]._propose_reminders()
+        self._lab_demo_assessments(today)
         _logger.info(
             "lab_crm demo: %s customers, %s samples, %s invoices in %.1f s",
             len(customers),
@@ -1015,6 +1016,55 @@ class LabDemo(models.AbstractModel):
                 for name, domain, description in TARGET_GROUPS
             ]
         )
+
+    def _lab_demo_assessments(self, today):
+        """Capability assessments of last year (done) and this year (in review,
+        its improvement actions planned), measured from the generated records,
+        against a regional benchmark. The criteria not measured are scored by
+        hand; last year has no segmentation run, so its churn figures stay
+        empty (scored by hand, with the reason)."""
+        manager = self.env.ref("lab_crm.demo_user_chen")  # the Lab CRM manager
+        elements = self.env["lab.assessment.element"].search([("active", "=", True)])
+        benchmark = self.env["lab.assessment.benchmark"].create(
+            {
+                "name": "Provincial inspection institutes",
+                "kind": "regional",
+                "source": "Provincial association of inspection institutes",
+                "line_ids": [
+                    Command.create({"element_id": element.id, "score": score})
+                    for element, score in zip(
+                        elements, (3.5, 3.0, 3.0, 3.0, 3.5, 3.5, 3.0), strict=False
+                    )
+                ],
+            }
+        )
+        assessments = self.env["lab.assessment"]
+        for years_back, manual in ((1, "2"), (0, "3")):
+            start = today.replace(month=1, day=1) - relativedelta(years=years_back)
+            assessment = assessments.create(
+                {
+                    "name": self.env._("Customer management %(year)s", year=start.year),
+                    "date_from": start,
+                    "date_to": start.replace(month=12, day=31),
+                    "user_id": manager.id,
+                    "benchmark_id": benchmark.id,
+                }
+            )
+            assessment.action_measure()
+            lines = assessment.line_ids
+            lines.filtered(lambda line: not line.measure).manual_score = manual
+            lines.filtered(lambda line: line.measure and not line.measured_score).write(
+                {
+                    "manual_score": manual,
+                    "override_reason": "No segmentation run in the period: "
+                    "scored from the churn watch list of the monthly meetings.",
+                }
+            )
+            assessment.action_submit()
+            assessments |= assessment
+        assessments[0].action_done()
+        assessments[1].action_deadline = today + relativedelta(days=90)
+        assessments[1].action_plan_improvements()
 
     # Helpers
 

@@ -38,3 +38,10 @@ from . import mail_mail
 from . import sale_order
 from . import sale_order_line
 from . import payment_transaction
+from . import lab_assessment_element
+from . import lab_assessment_criterion
+from . import lab_assessment_benchmark
+from . import lab_assessment_benchmark_line
+from . import lab_assessment
+from . import lab_assessment_line
+from . import lab_assessment_result

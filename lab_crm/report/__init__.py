@@ -4,3 +4,4 @@ from . import lab_customer_profile
 from . import lab_customer_statement
 from . import lab_service_quality
 from . import lab_staff_kpi
+from . import lab_assessment_measure

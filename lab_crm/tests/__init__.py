@@ -35,5 +35,6 @@ from . import test_demo_data
 from . import test_portal_paths
 from . import test_routes
 from . import test_field_access
+from . import test_assessment
 from . import test_accreditation
 from . import test_report_version

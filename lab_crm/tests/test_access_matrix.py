@@ -69,6 +69,13 @@ EXPECTED = {
     "lab.report.version":         "-    -    -    r    -    r    r    r    -",
     "lab.report.delivery":        "-    -    -    r    -    r    r    r    -",
     "lab.report.verification":    "-    -    -    -    -    -    -    r    -",
+    "lab.assessment":             "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.line":        "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.result":      "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.element":     "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.criterion":   "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.benchmark":   "-    -    -    -    -    -    -    rwcu -",
+    "lab.assessment.benchmark.line": "-  -    -    -    -    -    -    rwcu -",
 }  # fmt: skip
 
 # SQL reports: their rows come from other records, so they cannot be moved to
@@ -223,6 +230,23 @@ class AccessMatrixCommon(LabSampleCommon):
                 ],
             }
         )
+        assessment = env["lab.assessment"].create(
+            {"name": "2026", "date_from": today, "date_to": today}
+        )
+        spare_element = env["lab.assessment.element"].create({"name": "Culture"})
+        benchmark = env["lab.assessment.benchmark"].create(
+            {
+                "name": "Provincial institutes",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "element_id": assessment.result_ids[0].element_id.id,
+                            "score": 3.0,
+                        }
+                    )
+                ],
+            }
+        )
         records = {
             "res.partner": a,
             "lab.sample": sample,
@@ -290,6 +314,13 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.report.version": report_version,
             "lab.report.delivery": report_delivery,
             "lab.report.verification": report_verification,
+            "lab.assessment": assessment,
+            "lab.assessment.line": assessment.line_ids[0],
+            "lab.assessment.result": assessment.result_ids[0],
+            "lab.assessment.element": assessment.result_ids[0].element_id,
+            "lab.assessment.criterion": assessment.line_ids[0].criterion_id,
+            "lab.assessment.benchmark": benchmark,
+            "lab.assessment.benchmark.line": benchmark.line_ids,
         }
         for model, record in records.items():
             assert len(record) == 1, f"no fixture record of {model}"
@@ -370,6 +401,26 @@ class AccessMatrixCommon(LabSampleCommon):
                 "event": "downloaded",
             },
             "lab.report.verification": {"is_found": False, "address_hash": "1" * 64},
+            "lab.assessment": {"name": "2027", "date_from": today, "date_to": today},
+            "lab.assessment.line": {
+                "assessment_id": assessment.id,
+                "criterion_id": assessment.line_ids[0].criterion_id.id,
+            },
+            "lab.assessment.result": {
+                "assessment_id": assessment.id,
+                "element_id": spare_element.id,
+            },
+            "lab.assessment.element": {"name": "Leadership culture"},
+            "lab.assessment.criterion": {
+                "name": "Values",
+                "element_id": spare_element.id,
+            },
+            "lab.assessment.benchmark": {"name": "Target 2027"},
+            "lab.assessment.benchmark.line": {
+                "benchmark_id": benchmark.id,
+                "element_id": spare_element.id,
+                "score": 4.0,
+            },
         }
         write_vals = {
             "res.partner": {"comment": "Visited"},
@@ -402,11 +453,25 @@ class AccessMatrixCommon(LabSampleCommon):
             "lab.report.version": {"reason": "Wrong batch"},
             "lab.report.delivery": {"event": "acknowledged"},
             "lab.report.verification": {"is_found": False},
+            "lab.assessment": {"conclusion": "<p>Steady</p>"},
+            "lab.assessment.line": {"evidence": "Minutes of the review"},
+            "lab.assessment.result": {"weight": 2.0},
+            "lab.assessment.element": {"description": "The management's role"},
+            "lab.assessment.criterion": {"weight": 2.0},
+            "lab.assessment.benchmark": {"source": "Provincial association"},
+            "lab.assessment.benchmark.line": {"score": 4.0},
         }
         # Deleting a record others point to fails on the foreign key, whoever
         # tries: these unused ones are deleted instead.
         cls.unlinked = {
             "res.partner": spare_contact,
+            # Elements and criteria in use are kept (ondelete restrict).
+            "lab.assessment.element": env["lab.assessment.element"].create(
+                {"name": "Unused element"}
+            ),
+            "lab.assessment.criterion": env["lab.assessment.criterion"].create(
+                {"name": "Unused criterion", "element_id": spare_element.id}
+            ),
             "lab.service.request.type": env["lab.service.request.type"].create(
                 {"name": "Unused type"}
             ),

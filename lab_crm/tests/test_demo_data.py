@@ -217,5 +217,26 @@ class TestDemoData(TransactionCase):
         """The customer's position in CUSTOMERS (ref LABDEMO-001 is 0)."""
         return int(customer.ref.removeprefix("LABDEMO-")) - 1
 
+    def test_capability_assessments_of_two_years(self):
+        last, this = self.env["lab.assessment"].search([], order="date_to")
+        self.assertEqual(
+            (last.date_from, this.date_to),
+            (fields.Date.to_date("2025-01-01"), fields.Date.to_date("2026-12-31")),
+        )
+        self.assertEqual((last.state, this.state), ("done", "review"))
+        self.assertEqual(this.previous_id, last)
+        self.assertTrue(this.benchmark_id)
+        # Measured from the generated records: this year's figures include the
+        # segmentation run of the day (churn), last year's none.
+        measured = this.line_ids.filtered("measured_score").mapped("measure")
+        self.assertIn("churn", measured)
+        measured_last = last.line_ids.filtered("measured_score").mapped("measure")
+        self.assertIn("satisfaction", measured_last)
+        self.assertNotIn("churn", measured_last)
+        self.assertTrue(all(line.score for line in this.line_ids | last.line_ids))
+        weak = this.result_ids.filtered("is_weak")
+        self.assertTrue(weak)
+        self.assertEqual(weak.activity_id, this.activity_ids)
+
     def test_second_call_does_nothing(self):
         self.assertFalse(self.env["lab.demo"]._lab_demo_generate())

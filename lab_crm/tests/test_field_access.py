@@ -162,6 +162,13 @@ FIELD_CLASSES = {
     "lab.arrears.reminder.level": {"*": "accounting+manager"},
     "lab.customer.risk": {"*": "accounting+manager"},
     "lab.staff.kpi": {"*": "manager"},
+    "lab.assessment": {"*": "manager"},
+    "lab.assessment.line": {"*": "manager"},
+    "lab.assessment.result": {"*": "manager"},
+    "lab.assessment.element": {"*": "manager"},
+    "lab.assessment.criterion": {"*": "manager"},
+    "lab.assessment.benchmark": {"*": "manager"},
+    "lab.assessment.benchmark.line": {"*": "manager"},
     # Wizards: whoever may open them.
     "lab.sample.batch.wizard": {"*": "lab"},
     "lab.sample.batch.wizard.line": {"*": "lab"},

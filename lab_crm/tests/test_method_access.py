@@ -83,6 +83,9 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
         cls.campaign = env["lab.survey.campaign"].create({"name": "Spring survey"})
         cls.target_group = env["lab.target.group"].create({"name": "Manufacturers"})
         cls.competitor = env["lab.competitor"].create({"name": "Eastern Testing"})
+        cls.assessment = env["lab.assessment"].create(
+            {"name": "2026", "date_from": today, "date_to": today}
+        )
         level = env.ref("lab_crm.lab_arrears_reminder_level_friendly")
         cls.reminder = env["lab.arrears.reminder"].create(
             {"partner_id": cls.customer.id, "level_id": level.id}
@@ -310,6 +313,8 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
             "lab.survey.campaign": self.campaign,
             "lab.target.group": self.target_group,
             "lab.competitor": self.competitor,
+            "lab.assessment": self.assessment,
+            "lab.assessment.line": self.assessment.line_ids[:1],
             "lab.arrears.reminder": self.reminder,
             # Its only public method, create, is the model's: no line is needed.
             "lab.arrears.reminder.line": self.env["lab.arrears.reminder.line"],

@@ -35,3 +35,15 @@ pg_super() {
 
 # psql as the dedicated role, on the maintenance database unless told otherwise.
 pg_app() { PGPASSWORD="$DB_PASSWORD" psql -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+# The demo database $1, as `make run` makes it: a Chinese laboratory. The company
+# is in China from the start (Odoo's `db init --country CN`: currency CNY), so
+# installing lab_crm brings Odoo's Chinese chart of accounts (l10n_cn, installed
+# with Invoicing for a company in China); Simplified Chinese is loaded, and
+# lab_crm's demo data names the laboratory, its address and logo, and sets the
+# demo users to Chinese (admin stays in English).
+create_demo_db() {
+    "$PYTHON" "$ODOO_SRC/odoo-bin" db -c "$ODOO_CONF" init "$1" --with-demo --country CN \
+        && odoo -d "$1" -i lab_crm --with-demo --load-language zh_CN \
+            --stop-after-init --log-level=warn
+}

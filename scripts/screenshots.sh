@@ -12,7 +12,7 @@ PORT="${SHOTS_PORT:-8099}"
 
 if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_CRM_DB'")" != 1 ]; then
     say "creating database $LAB_CRM_DB with lab_crm and demo data"
-    odoo -d "$LAB_CRM_DB" -i lab_crm --with-demo --stop-after-init --log-level=warn
+    create_demo_db "$LAB_CRM_DB"
 fi
 dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
     WHERE module = 'lab_crm' AND name = 'spreadsheet_dashboard_lab_crm'")"

@@ -1,3 +1,4 @@
+from . import account_move
 from . import account_move_line
 from . import lab_customer_document
 from . import lab_arrears_reminder
@@ -8,6 +9,7 @@ from . import lab_complaint
 from . import crm_lead
 from . import crm_stage
 from . import ir_attachment
+from . import ir_http
 from . import lab_customer_risk
 from . import lab_key_person
 from . import lab_partner_change

@@ -23,6 +23,7 @@ from . import test_survey_link
 from . import test_service_contract
 from . import test_service_request
 from . import test_engagement
+from . import test_fapiao
 from . import test_service_quality
 from . import test_access_matrix
 from . import test_market

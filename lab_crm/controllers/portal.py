@@ -229,6 +229,12 @@ class LabCustomerPortal(CustomerPortal):
             "post": post,
             "selected_item_ids": set(),
             "selected_contact_id": request.env.user.partner_id.id,
+            "fapiao_types": request.env["lab.sample"]
+            ._fields["fapiao_type"]
+            ._description_selection(request.env),
+            "selected_fapiao_type": post.get("fapiao_type")
+            or customer.sudo().fapiao_type
+            or "general",
         }
         if request.httprequest.method == "GET":
             return request.render("lab_crm.portal_lab_sample_request", values)
@@ -333,6 +339,11 @@ class LabCustomerPortal(CustomerPortal):
                 errors.append(
                     env._("Choose the contact among your company's contacts.")
                 )
+        fapiao_type = (
+            form.get("fapiao_type") or customer.sudo().fapiao_type or "general"
+        )
+        if fapiao_type not in dict(FAPIAO_TYPES):
+            errors.append(env._("Choose the type of fapiao from the list."))
         if other_tests:
             description = "\n\n".join(
                 filter(None, [description, env._("Other tests: %s", other_tests)])
@@ -347,6 +358,7 @@ class LabCustomerPortal(CustomerPortal):
             "batch": batch or False,
             "quantity": quantity,
             "description": description or False,
+            "fapiao_type": fapiao_type,
             "line_ids": [Command.create({"product_id": item.id}) for item in items],
         }
 
@@ -584,7 +596,6 @@ class LabCustomerPortal(CustomerPortal):
         }
         return request.render("lab_crm.portal_my_lab_surveys", values)
 
-
     # Invoicing details for fapiao (开票信息)
 
     _lab_fapiao_text_fields = (
@@ -649,24 +660,23 @@ class LabCustomerPortal(CustomerPortal):
         ``errors``. The taxpayer id only while Odoo lets the customer change it
         (no invoice issued yet): it is the customer's identity on its invoices."""
         env = request.env
-        vals = {}
-        for fname in self._lab_fapiao_text_fields:
-            vals[fname] = (post.get(fname) or "").strip() or False
-            if vals[fname] and len(vals[fname]) > MAX_SHORT_TEXT:
-                errors.append(
-                    env._(
-                        "Keep each field under %(max)s characters.",
-                        max=MAX_SHORT_TEXT,
-                    )
-                )
-                break
+        vals = {
+            fname: (post.get(fname) or "").strip() or False
+            for fname in self._lab_fapiao_text_fields
+        }
+        if any(value and len(value) > MAX_SHORT_TEXT for value in vals.values()):
+            errors.append(
+                env._("Keep each field under %(max)s characters.", max=MAX_SHORT_TEXT)
+            )
         fapiao_type = post.get("fapiao_type")
         if fapiao_type not in dict(FAPIAO_TYPES):
             errors.append(env._("Choose the type of fapiao from the list."))
         vals["fapiao_type"] = fapiao_type
         email = (post.get("fapiao_email") or "").strip()
         if email and not email_normalize(email):
-            errors.append(env._("%(email)s is not a valid e-mail address.", email=email))
+            errors.append(
+                env._("%(email)s is not a valid e-mail address.", email=email)
+            )
         vals["fapiao_email"] = email_normalize(email) or False
         vat = (post.get("vat") or "").strip()
         if customer.can_edit_vat() and vat != (customer.vat or ""):

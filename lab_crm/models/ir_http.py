@@ -1,9 +1,11 @@
 from odoo import models
 from odoo.http import request
 
-# The portal pages of lab_crm (their routes start so): they speak the language
-# of the contact who is logged in.
+# The portal pages of lab_crm (their routes start so), and the portal's home,
+# where a customer lands after logging in.
 LAB_PORTAL_ROUTES = ("/my/samples", "/my/complaints", "/my/surveys", "/my/invoicing")
+PORTAL_HOME_ROUTES = ("/my", "/my/home")
+SESSION_KEY = "lab_portal_lang_uid"
 
 
 class IrHttp(models.AbstractModel):
@@ -11,23 +13,32 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _pre_dispatch(cls, rule, args):
-        """On lab_crm's portal pages, a logged-in user's own language wins over
-        the ``frontend_lang`` cookie the pages seen before logging in left (the
-        login page in English keeps the whole portal in English otherwise:
-        http_routing prefers the cookie to the session's language). A language
-        given in the URL (/zh_CN/my/samples) is still obeyed, and Odoo's other
-        pages are left as they are; the cookie then follows the user's language,
-        so /my and the invoices speak it too."""
+        """The first of lab_crm's portal pages (or the portal's home) a user
+        opens after logging in speaks the user's language, whatever the pages
+        before the login were shown in: http_routing prefers the
+        ``frontend_lang`` cookie they left to the session's language, so a
+        Chinese contact who logged in on an English login page would read the
+        whole portal in English. Once per session and user: the cookie then
+        follows the user's language, and the language selector (or a language
+        in the URL) still changes it afterwards. Other pages are left as Odoo
+        serves them."""
         if (
             getattr(request, "is_frontend", False)
-            and rule.rule.startswith(LAB_PORTAL_ROUTES)
+            and (
+                rule.rule.startswith(LAB_PORTAL_ROUTES)
+                or rule.rule in PORTAL_HOME_ROUTES
+            )
             and not request.env.user._is_public()
-            and not cls._lab_url_lang()
+            and request.session.get(SESSION_KEY) != request.env.uid
         ):
-            lang = request.env["res.lang"]._get_data(code=request.env.user.lang)
-            if lang and lang.code in request.env["res.lang"]._get_frontend():
-                request.lang = lang
-        super()._pre_dispatch(rule, args)
+            request.session[SESSION_KEY] = request.env.uid
+            lang = request.env.user.lang
+            if (
+                lang in request.env["res.lang"]._get_frontend()
+                and not cls._lab_url_lang()
+            ):
+                request.lang = request.env["res.lang"]._get_data(code=lang)
+        return super()._pre_dispatch(rule, args)
 
     @classmethod
     def _lab_url_lang(cls):

@@ -29,8 +29,7 @@ class SaleOrder(models.Model):
         readonly=False,
         precompute=True,
         tracking=True,
-        help="The fapiao the customer gets for this order; the customer's by "
-        "default.",
+        help="The fapiao the customer gets for this order; the customer's by default.",
     )
 
     @api.depends("partner_id")

@@ -32,5 +32,6 @@ from . import test_tour_backoffice
 from . import test_staff_kpi
 from . import test_demo_data
 from . import test_portal_paths
+from . import test_portal_invoicing
 from . import test_routes
 from . import test_field_access

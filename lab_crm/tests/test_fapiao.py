@@ -10,6 +10,7 @@ from odoo.tests import Form, new_test_user, tagged
 from .common import CODE_A, CODE_B
 from .sample_common import LabSampleCommon
 
+BANK_ACCOUNT = "中国工商银行杭州中山支行 1202 0000 0912 3456"  # bank, then account
 DETAILS = {
     "fapiao_title": "江南纺织有限公司",
     "fapiao_address": "杭州市中山路1号",
@@ -51,7 +52,9 @@ class TestTaxpayerId(LabSampleCommon):
         self.assertFalse(partner.social_credit_code)
 
     def test_vat_through_the_form(self):
-        with Form(self.env["res.partner"].with_context(default_is_company=True)) as form:
+        with Form(
+            self.env["res.partner"].with_context(default_is_company=True)
+        ) as form:
             form.name = "Form Ltd"
             form.country_id = self.china
             form.vat = CODE_B
@@ -74,7 +77,9 @@ class TestTaxpayerId(LabSampleCommon):
 
     def test_mixed_batch(self):
         chinese = self._company(country_id=self.china.id)
-        german = self._company(name="Berlin GmbH", country_id=self.env.ref("base.de").id)
+        german = self._company(
+            name="Berlin GmbH", country_id=self.env.ref("base.de").id
+        )
         (chinese | german).write({"vat": CODE_A})
         self.assertEqual(chinese.social_credit_code, CODE_A)
         self.assertFalse(german.social_credit_code)
@@ -170,7 +175,7 @@ class TestFapiao(LabSampleCommon):
                     "fapiao_title": "江南纺织有限公司",
                     "fapiao_taxpayer_id": CODE_A,
                     "fapiao_address_phone": "杭州市中山路1号 0571-8888 0000",
-                    "fapiao_bank_account": "中国工商银行杭州中山支行 1202 0000 0912 3456",
+                    "fapiao_bank_account": BANK_ACCOUNT,
                     "fapiao_email": "fapiao@jiangnan.example",
                 }
             ],
@@ -201,7 +206,7 @@ class TestFapiao(LabSampleCommon):
             "buyer": "江南纺织有限公司",
             "taxpayer_id": CODE_A,
             "address_phone": "杭州市中山路1号 0571-8888 0000",
-            "bank_account": "中国工商银行杭州中山支行 1202 0000 0912 3456",
+            "bank_account": BANK_ACCOUNT,
             "email": "fapiao@jiangnan.example",
             "currency": self.env.company.currency_id.name,
         }
@@ -248,7 +253,9 @@ class TestFapiao(LabSampleCommon):
         self.assertEqual(wizard._fapiao_rows(), expected)
 
         action = wizard.action_export()
-        self.assertIn(f"/web/content/lab.fapiao.export.wizard/{wizard.id}/", action["url"])
+        self.assertIn(
+            f"/web/content/lab.fapiao.export.wizard/{wizard.id}/", action["url"]
+        )
         sheet = load_workbook(io.BytesIO(base64.b64decode(wizard.export_file))).active
         rows = list(sheet.iter_rows(values_only=True))
         self.assertEqual(len(rows), 4)  # the header and the three lines

@@ -57,6 +57,11 @@ ORM_ROLES = tuple(role for role in ROLES + ("internal",) if role not in RPC_ROLE
 # field. Fields of Odoo's mixins (chatter, activities, portal link) keep Odoo's.
 FIELD_CLASSES = {
     "res.partner": {
+        # The invoicing details for fapiao: the customer's contacts update them
+        # in the portal (/my/invoicing).
+        "customer": """
+            fapiao_address fapiao_bank_account fapiao_bank_name fapiao_email
+            fapiao_phone fapiao_title fapiao_type""",
         "staff": """
             acquisition_channel customer_category economic_overview enterprise_scale
             founding_date is_lab_prepaid legal_representative lifecycle_stage
@@ -80,7 +85,7 @@ FIELD_CLASSES = {
     "lab.sample": {
         "customer": """
             batch company_id contact_id create_date create_uid delivered_date
-            description line_ids name partner_id promised_date quantity
+            description fapiao_type line_ids name partner_id promised_date quantity
             received_datetime report_date report_filename report_number sample_name
             state turnaround_days uom_id write_date write_uid""",
         "staff": """
@@ -151,6 +156,7 @@ FIELD_CLASSES = {
     "lab.sample.override.wizard": {"*": "manager"},
     "lab.segment.wizard": {"*": "manager"},
     "lab.staff.kpi.wizard": {"*": "manager"},
+    "lab.fapiao.export.wizard": {"*": "accounting+manager"},
     "res.config.settings": {"*": "settings"},
     # Odoo's models.
     "crm.lead": {
@@ -159,7 +165,13 @@ FIELD_CLASSES = {
             warranty_start_date""",
         "lab": "lab_survey_ids",
     },
-    "sale.order": {"staff": "service_contract_id"},
+    "sale.order": {"customer": "fapiao_type", "staff": "service_contract_id"},
+    "account.move": {
+        # What the invoice was issued with: the customer's invoice shows it.
+        "customer": """
+            fapiao_address_phone fapiao_bank_account fapiao_email fapiao_taxpayer_id
+            fapiao_title fapiao_type""",
+    },
     "account.move.line": {"staff": "lab_paid_date"},
     "product.template": {
         "customer": "is_lab_test_item lab_standard lab_turnaround_days",
@@ -236,6 +248,7 @@ class TestFieldAccess(AccessMatrixCommon, HttpCase):
                     }
                 ),
                 "sale.order": order,
+                "account.move": invoice,
                 "account.move.line": invoice.line_ids.filtered(
                     lambda line: line.account_type == "asset_receivable"
                 ),

@@ -109,6 +109,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
                 }
             ),
             "lab.staff.kpi.wizard": manager["lab.staff.kpi.wizard"].create({}),
+            "lab.fapiao.export.wizard": manager["lab.fapiao.export.wizard"].create({}),
             "lab.target.group.plan.wizard": manager[
                 "lab.target.group.plan.wizard"
             ].create(

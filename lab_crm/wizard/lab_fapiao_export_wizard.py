@@ -146,7 +146,8 @@ def _line_values(line, sign):
     amount, the rate of its percent taxes, the tax."""
     currency = line.currency_id
     rate = sum(
-        tax.amount for tax in line.tax_ids.flatten_taxes_hierarchy()
+        tax.amount
+        for tax in line.tax_ids.flatten_taxes_hierarchy()
         if tax.amount_type == "percent"
     )
     return {

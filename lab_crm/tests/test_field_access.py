@@ -192,8 +192,13 @@ FIELD_CLASSES = {
         "manager": "lab_segment_fits",
     },
 }
-# Odoo's delegation: a user is a partner, a product variant its template.
-INHERITED = {"res.users": "res.partner", "product.product": "product.template"}
+# Odoo's delegation: a user is a partner, a product variant its template, a bank
+# statement line its journal entry.
+INHERITED = {
+    "res.users": "res.partner",
+    "product.product": "product.template",
+    "account.bank.statement.line": "account.move",
+}
 
 
 def field_class(model, fname):
@@ -249,6 +254,24 @@ class TestFieldAccess(AccessMatrixCommon, HttpCase):
                 ),
                 "sale.order": order,
                 "account.move": invoice,
+                "account.bank.statement.line": env[
+                    "account.bank.statement.line"
+                ].create(
+                    {
+                        "journal_id": env["account.journal"]
+                        .search(
+                            [
+                                ("type", "=", "bank"),
+                                ("company_id", "=", env.company.id),
+                            ],
+                            limit=1,
+                        )
+                        .id,
+                        "partner_id": a.id,
+                        "payment_ref": "Transfer from customer A",
+                        "amount": 100.0,
+                    }
+                ),
                 "account.move.line": invoice.line_ids.filtered(
                     lambda line: line.account_type == "asset_receivable"
                 ),

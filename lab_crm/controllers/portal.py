@@ -2,7 +2,7 @@ import math
 import os
 
 from stdnum.cn import uscc
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
@@ -615,7 +615,10 @@ class LabCustomerPortal(CustomerPortal):
     )
     def portal_lab_invoicing(self, **post):
         """The customer's invoicing details, kept up to date by its contacts. The
-        form names its customer: another customer's is a plain 404."""
+        form names its customer: another customer's is a plain 404. For
+        customers' contacts only: an employee's company is the laboratory."""
+        if not request.env.user.share:
+            raise Forbidden()
         customer = request.env.user.commercial_partner_id
         if post.get("partner_id") and _to_int(post["partner_id"]) != customer.id:
             raise NotFound()

@@ -349,7 +349,8 @@ def assert_portal_login(odoo, db, tmp_path):
     server.start()
     try:
         session = requests.Session()
-        session.cookies.set("frontend_lang", "en_US")
+        # As the pages before the login leave it (the server's replaces it).
+        session.cookies.set("frontend_lang", "en_US", domain="127.0.0.1", path="/")
         login = session.get(f"{server.url}/web/login", timeout=30)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
         session.post(

@@ -36,6 +36,8 @@ for _ in $(seq 60); do
 done
 
 mkdir -p "$OUT"
+# Seconds for a page to settle: the first pages in Chinese load the translations.
+export LAB_CRM_WAIT="${LAB_CRM_WAIT:-8}"
 LOGIN="${SHOTS_LOGIN:-lab_chen}"
 PASSWORD="${SHOTS_PASSWORD:-$LOGIN}"
 shoot() {  # name, path[|selector to click...]

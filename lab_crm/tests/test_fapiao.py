@@ -1,5 +1,6 @@
 import base64
 import io
+import os
 
 from openpyxl import load_workbook
 
@@ -133,6 +134,23 @@ class TestFapiao(LabSampleCommon):
         if post:
             move.action_post()
         return move
+
+    def test_fixture_company_is_on_the_chart_of_the_test_country(self):
+        """tests/test_chinese_chart.py runs these tests with the fixture's
+        company in China (LAB_CRM_TEST_COUNTRY=CN): on the Chinese chart, in CNY.
+        Otherwise the company is on Odoo's generic chart."""
+        company = self.env.company
+        if os.environ.get("LAB_CRM_TEST_COUNTRY") == "CN":
+            self.assertEqual(
+                (
+                    company.country_id.code,
+                    company.currency_id.name,
+                    company.chart_template,
+                ),
+                ("CN", "CNY", "cn"),
+            )
+        else:
+            self.assertEqual(company.chart_template, "generic_coa")
 
     def test_change_of_invoicing_details_is_in_the_history(self):
         before = self.customer.change_ids

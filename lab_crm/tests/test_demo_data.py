@@ -6,13 +6,13 @@ from odoo.tests.common import TransactionCase
 
 from ..demo.lab_demo import (
     CHURNED_MONTHS_AGO,
-    PORTAL_LOGIN,
     CHURNERS,
     COMPETITORS,
     CUSTOMERS,
     LOST_TO,
     MONTHS,
     NEW_CUSTOMERS,
+    PORTAL_LOGIN,
     SERVICE_REQUESTS,
     TARGET_GROUPS,
     USERS,

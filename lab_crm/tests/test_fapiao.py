@@ -202,6 +202,21 @@ class TestFapiao(LabSampleCommon):
         self.assertEqual(draft.fapiao_title, "江南纺织有限公司")
         self.assertEqual(draft.fapiao_type, "special")
 
+    def test_printed_invoice_of_a_chinese_company_shows_the_details(self):
+        invoice = self._invoice("2026-03-10", [(self.tensile, 1, 200.0)])
+
+        def printed():
+            html, _type = self.env["ir.actions.report"]._render_qweb_html(
+                "account.report_invoice", invoice.ids
+            )
+            return html.decode()
+
+        self.env.company.country_id = self.env.ref("base.cn")
+        self.assertIn("江南纺织有限公司", printed())
+        self.assertIn(BANK_ACCOUNT, printed())
+        self.env.company.country_id = self.env.ref("base.us")
+        self.assertNotIn('id="lab_fapiao"', printed())
+
     def _export(self, date_from, date_to, user=None):
         wizard = (
             self.env["lab.fapiao.export.wizard"]

@@ -70,6 +70,8 @@
         "wizard/lab_model_check_wizard_views.xml",
         "wizard/lab_staff_kpi_wizard_views.xml",
         "wizard/lab_target_group_plan_wizard_views.xml",
+        "wizard/lab_fapiao_export_wizard_views.xml",
+        "views/account_move_views.xml",
         "views/lab_crm_menus.xml",
         "data/lab_crm_dashboard_data.xml",
     ],

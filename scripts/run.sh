@@ -9,7 +9,7 @@ LAB_CRM_DB="${LAB_CRM_DB:-lab_crm}"
 bash "$REPO_DIR/scripts/setup.sh"
 if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_CRM_DB'")" != 1 ]; then
     say "creating database $LAB_CRM_DB with lab_crm and demo data (a few minutes, once)"
-    odoo -d "$LAB_CRM_DB" -i lab_crm --with-demo --stop-after-init --log-level=warn \
+    create_demo_db "$LAB_CRM_DB" \
         || die "installing lab_crm into database $LAB_CRM_DB failed (see the log above)."
 else
     say "updating lab_crm in database $LAB_CRM_DB"

@@ -3,7 +3,9 @@
 # headless Chromium by scripts/screenshot.py: `make screenshots`.
 # Uses the database LAB_CRM_DB (default lab_crm, made by `make run`; created here
 # with demo data when missing), serves it on a free port of 127.0.0.1 for the
-# time of the shots, and logs in as admin.
+# time of the shots, and logs in as lab_chen (Lab CRM Manager, in Chinese; override
+# with SHOTS_LOGIN / SHOTS_PASSWORD), the portal's as lab_portal (a customer
+# contact, in Chinese).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 LAB_CRM_DB="${LAB_CRM_DB:-lab_crm}"
@@ -12,7 +14,7 @@ PORT="${SHOTS_PORT:-8099}"
 
 if [ "$(pg_app -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$LAB_CRM_DB'")" != 1 ]; then
     say "creating database $LAB_CRM_DB with lab_crm and demo data"
-    odoo -d "$LAB_CRM_DB" -i lab_crm --with-demo --stop-after-init --log-level=warn
+    create_demo_db "$LAB_CRM_DB"
 fi
 dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
     WHERE module = 'lab_crm' AND name = 'spreadsheet_dashboard_lab_crm'")"
@@ -36,8 +38,13 @@ for _ in $(seq 60); do
 done
 
 mkdir -p "$OUT"
+# Seconds for a page to settle: the first pages in Chinese load the translations.
+export LAB_CRM_WAIT="${LAB_CRM_WAIT:-8}"
+LOGIN="${SHOTS_LOGIN:-lab_chen}"
+PASSWORD="${SHOTS_PASSWORD:-$LOGIN}"
 shoot() {  # name, path[|selector to click...]
-    LAB_CRM_URL="http://127.0.0.1:$PORT" "$PYTHON" "$REPO_DIR/scripts/screenshot.py" \
+    LAB_CRM_URL="http://127.0.0.1:$PORT" LAB_CRM_LOGIN="$LOGIN" \
+        LAB_CRM_PASSWORD="$PASSWORD" "$PYTHON" "$REPO_DIR/scripts/screenshot.py" \
         "$OUT/$1.png" "$2"
 }
 shoot .warm-up "/odoo"  # the first page builds the asset bundles
@@ -53,4 +60,7 @@ shoot 07-aging "/odoo/action-lab_crm.lab_arrears_customer_action"
 shoot 08-staff-kpis "/odoo/action-lab_crm.res_partner_action_lab_customer|[data-menu-xmlid='lab_crm.lab_crm_menu_reporting']|[data-menu-xmlid='lab_crm.lab_staff_kpi_menu']|button[name=action_open]"
 shoot 09-complaints "/odoo/action-lab_crm.lab_complaint_action"
 shoot 10-assessment "/odoo/action-lab_crm.lab_assessment_action/$assessment_id"
+LOGIN=lab_portal PASSWORD=lab_portal
+shoot 10-portal-samples "/my/samples"
+shoot 11-portal-invoicing "/my/invoicing"
 say "screenshots in $OUT"

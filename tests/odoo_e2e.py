@@ -138,12 +138,17 @@ class Settings:
         command = []
         while args and not args[0].startswith("-"):
             command.append(args.pop(0))
+        # `db` takes the configuration before its own subcommand (`db -c x init`).
+        head, tail = (
+            (command[:1], command[1:]) if command[:1] == ["db"] else (command, [])
+        )
         cmd = [
             self.python,
             str(self.odoo_src / "odoo-bin"),
-            *command,
+            *head,
             "-c",
             str(self.odoo_conf),
+            *tail,
             *args,
         ]
         start = time.monotonic()
@@ -156,6 +161,29 @@ class Settings:
             timeout=timeout,
             check=False,
             input=input,
+        )
+        return OdooRun(cmd, proc.returncode, proc.stdout, time.monotonic() - start)
+
+    def create_demo_db(self, dbname, timeout=3600):
+        """The demo database as `make run` makes it (scripts/common.sh,
+        create_demo_db): a Chinese laboratory."""
+        env = {
+            **os.environ,
+            "ODOO_SRC": str(self.odoo_src),
+            "LAB_CRM_VENV": str(Path(self.python).parent.parent),
+            "LAB_CRM_STATE": str(self.odoo_conf.parent),
+        }
+        cmd = ["bash", "-c", 'source scripts/common.sh && create_demo_db "$1"', "-"]
+        start = time.monotonic()
+        proc = subprocess.run(
+            [*cmd, dbname],
+            cwd=REPO_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         return OdooRun(cmd, proc.returncode, proc.stdout, time.monotonic() - start)
 

@@ -7,10 +7,12 @@ when it exits with 0 and logs nothing at WARNING level or above.
 """
 
 import os
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from odoo_e2e import ADDON_DIR, manifest
+import requests
+from odoo_e2e import ADDON_DIR, OdooServer, manifest
 
 MODULE = "lab_crm"
 LAB_MODELS = {
@@ -259,17 +261,18 @@ def demo_xmlids():
     return xmlids
 
 
-def test_install_with_demo_data(odoo, new_db, record_property):
-    """A fresh database (no template): lab_crm and its dependencies with their demo
-    data, as `make run` does."""
+def test_install_with_demo_data(odoo, new_db, record_property, tmp_path):
+    """A fresh database (no template) made as `make run` makes it
+    (scripts/common.sh, create_demo_db): lab_crm and its dependencies with their
+    demo data, a Chinese laboratory."""
     expected = demo_xmlids()
     assert expected, "lab_crm declares no demo record"
     db = new_db("demo")
 
-    install = odoo.odoo("-d", db, "-i", MODULE, "--with-demo", "--stop-after-init")
+    install = odoo.create_demo_db(db)
     record_property("install_with_demo_seconds", round(install.seconds, 1))
     record_property("lab_crm_load_seconds", install.module_seconds(MODULE))
-    install.assert_clean("installing lab_crm with demo data into a new database")
+    install.assert_clean("making the demo database")
     assert module_state(odoo, db) == ("installed", True)
 
     loaded = {}
@@ -291,6 +294,92 @@ def test_install_with_demo_data(odoo, new_db, record_property):
             )
         }
         assert found == set(names), f"{model} demo records missing"
+    assert_chinese_laboratory(odoo, db)
+    assert_portal_login(odoo, db, tmp_path)
+
+
+def assert_chinese_laboratory(odoo, db):
+    """The demo's company: in China, in CNY, on Odoo's Chinese chart; Simplified
+    Chinese loaded, the demo users in Chinese, admin in English."""
+    [(country, currency, chart)] = odoo.query(
+        db,
+        """
+        SELECT country.code, currency.name, company.chart_template
+          FROM res_company company
+          JOIN ir_model_data imd ON imd.res_id = company.id
+           AND imd.module = 'base' AND imd.name = 'main_company'
+          JOIN res_partner partner ON partner.id = company.partner_id
+          JOIN res_country country ON country.id = partner.country_id
+          JOIN res_currency currency ON currency.id = company.currency_id
+        """,
+    )
+    assert (country, currency, chart) == ("CN", "CNY", "cn")
+    assert odoo.query(
+        db, "SELECT state FROM ir_module_module WHERE name = 'l10n_cn'"
+    ) == [("installed",)]
+    assert odoo.query(db, "SELECT active FROM res_lang WHERE code = 'zh_CN'") == [
+        (True,)
+    ]
+    langs = dict(
+        odoo.query(
+            db,
+            "SELECT u.login, p.lang FROM res_users u"
+            " JOIN res_partner p ON p.id = u.partner_id WHERE u.login = ANY(%s)",
+            [["admin", "lab_wang", "lab_li", "lab_zhang", "lab_chen", "lab_portal"]],
+        )
+    )
+    assert langs == {
+        "admin": "en_US",
+        **dict.fromkeys(
+            ["lab_wang", "lab_li", "lab_zhang", "lab_chen", "lab_portal"], "zh_CN"
+        ),
+    }
+
+
+def assert_portal_login(odoo, db, tmp_path):
+    """The README's portal login (lab_portal / lab_portal), on an English login
+    page: the customer's samples in Chinese, its complaints, a survey to answer
+    and its invoices with their fapiao details."""
+    [(customer_id,)] = odoo.query(
+        db,
+        "SELECT p.commercial_partner_id FROM res_users u"
+        " JOIN res_partner p ON p.id = u.partner_id WHERE u.login = 'lab_portal'",
+    )
+    server = OdooServer(odoo, db, tmp_path / "odoo.log", [])
+    server.start()
+    try:
+        session = requests.Session()
+        # As the pages before the login leave it (the server's replaces it).
+        session.cookies.set("frontend_lang", "en_US", domain="127.0.0.1", path="/")
+        login = session.get(f"{server.url}/web/login", timeout=30)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+        session.post(
+            f"{server.url}/web/login",
+            data={"login": "lab_portal", "password": "lab_portal", "csrf_token": csrf},
+            timeout=60,
+        )
+        pages = {
+            path: session.get(f"{server.url}{path}", timeout=60)
+            for path in ("/my/samples", "/my/complaints", "/my/surveys", "/my/invoices")
+        }
+    finally:
+        server.stop()
+    assert all(page.status_code == 200 for page in pages.values())
+    assert "送检样品" in pages["/my/samples"].text  # "Samples" in zh_CN.po
+    newest = {  # the first line of each list
+        "/my/samples": "SELECT name FROM lab_sample WHERE partner_id = %s"
+        " AND state != 'requested' ORDER BY received_datetime DESC, id DESC",
+        "/my/complaints": "SELECT name FROM lab_complaint WHERE partner_id = %s"
+        " ORDER BY received_date DESC, id DESC",
+        "/my/surveys": "SELECT name FROM lab_survey WHERE partner_id = %s"
+        " AND state = 'sent' ORDER BY id DESC",
+        "/my/invoices": "SELECT name FROM account_move WHERE partner_id = %s"
+        " AND move_type = 'out_invoice' AND state = 'posted'"
+        " ORDER BY invoice_date DESC, id DESC",
+    }
+    for path, query in newest.items():
+        [name] = odoo.query(db, f"{query} LIMIT 1", [customer_id])[0]
+        assert name in pages[path].text, f"{name} not in {path}"
 
 
 SECURITY_FILES = (

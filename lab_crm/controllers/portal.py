@@ -1,18 +1,20 @@
 import math
 import os
 
-from werkzeug.exceptions import NotFound
+from stdnum.cn import uscc
+from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.fields import Command, Domain
 from odoo.http import request
-from odoo.tools import plaintext2html
+from odoo.tools import email_normalize, plaintext2html
 
 from odoo.addons.account.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.account_move import FAPIAO_TYPES
 from ..models.lab_complaint import CATEGORIES, OPEN_STATES
 from .survey import _to_int
 
@@ -231,6 +233,12 @@ class LabCustomerPortal(CustomerPortal):
             "post": post,
             "selected_item_ids": set(),
             "selected_contact_id": request.env.user.partner_id.id,
+            "fapiao_types": request.env["lab.sample"]
+            ._fields["fapiao_type"]
+            ._description_selection(request.env),
+            "selected_fapiao_type": post.get("fapiao_type")
+            or customer.sudo().fapiao_type
+            or "general",
         }
         if request.httprequest.method == "GET":
             return request.render("lab_crm.portal_lab_sample_request", values)
@@ -335,6 +343,11 @@ class LabCustomerPortal(CustomerPortal):
                 errors.append(
                     env._("Choose the contact among your company's contacts.")
                 )
+        fapiao_type = (
+            form.get("fapiao_type") or customer.sudo().fapiao_type or "general"
+        )
+        if fapiao_type not in dict(FAPIAO_TYPES):
+            errors.append(env._("Choose the type of fapiao from the list."))
         if other_tests:
             description = "\n\n".join(
                 filter(None, [description, env._("Other tests: %s", other_tests)])
@@ -349,6 +362,7 @@ class LabCustomerPortal(CustomerPortal):
             "batch": batch or False,
             "quantity": quantity,
             "description": description or False,
+            "fapiao_type": fapiao_type,
             "line_ids": [Command.create({"product_id": item.id}) for item in items],
         }
 
@@ -585,6 +599,117 @@ class LabCustomerPortal(CustomerPortal):
             "surveys": surveys.sudo(),
         }
         return request.render("lab_crm.portal_my_lab_surveys", values)
+
+    # Invoicing details for fapiao (开票信息)
+
+    _lab_fapiao_text_fields = (
+        "fapiao_title",
+        "fapiao_address",
+        "fapiao_phone",
+        "fapiao_bank_name",
+        "fapiao_bank_account",
+    )
+
+    @http.route(
+        ["/my/invoicing"],
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def portal_lab_invoicing(self, **post):
+        """The customer's invoicing details, kept up to date by its contacts. The
+        form names its customer: another customer's is a plain 404. For
+        customers' contacts only: an employee's company is the laboratory."""
+        if not request.env.user.share:
+            raise Forbidden()
+        customer = request.env.user.commercial_partner_id
+        if post.get("partner_id") and _to_int(post["partner_id"]) != customer.id:
+            raise NotFound()
+        customer_sudo = customer.sudo()  # portal users do not write partners
+        values = {
+            **self._prepare_portal_layout_values(),
+            "page_name": "lab_invoicing",
+            "customer": customer_sudo,
+            "fapiao_types": request.env["res.partner"]
+            ._fields["fapiao_type"]
+            ._description_selection(request.env),
+            "can_edit_vat": customer_sudo.can_edit_vat(),
+            "errors": [],
+            "post": post,
+            "saved": post.get("saved"),
+        }
+        values["form"] = {
+            fname: customer_sudo[fname] or ""
+            for fname in (*self._lab_fapiao_text_fields, "fapiao_email", "vat")
+        }
+        values["form"]["fapiao_type"] = customer_sudo.fapiao_type or "general"
+        if request.httprequest.method == "GET":
+            return request.render("lab_crm.portal_lab_invoicing", values)
+        values["form"].update(
+            (fname, post[fname]) for fname in values["form"] if fname in post
+        )
+        errors = []
+        vals = self._lab_parse_invoicing(post, customer_sudo, errors)
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    customer_sudo.write(vals)
+            except (UserError, ValidationError) as error:
+                errors.append(error.args[0])
+        if errors:
+            values["errors"] = errors
+            return request.render("lab_crm.portal_lab_invoicing", values, status=400)
+        return request.redirect("/my/invoicing?saved=1")
+
+    def _lab_parse_invoicing(self, post, customer, errors):
+        """The customer's new invoicing details; what is wrong goes to
+        ``errors``. The taxpayer id only while Odoo lets the customer change it
+        (no invoice issued yet): it is the customer's identity on its invoices."""
+        env = request.env
+        vals = {
+            fname: (post.get(fname) or "").strip() or False
+            for fname in self._lab_fapiao_text_fields
+        }
+        if any(value and len(value) > MAX_SHORT_TEXT for value in vals.values()):
+            errors.append(
+                env._("Keep each field under %(max)s characters.", max=MAX_SHORT_TEXT)
+            )
+        fapiao_type = post.get("fapiao_type")
+        if fapiao_type not in dict(FAPIAO_TYPES):
+            errors.append(env._("Choose the type of fapiao from the list."))
+        vals["fapiao_type"] = fapiao_type
+        email = (post.get("fapiao_email") or "").strip()
+        if email and not email_normalize(email):
+            errors.append(
+                env._("%(email)s is not a valid e-mail address.", email=email)
+            )
+        vals["fapiao_email"] = email_normalize(email) or False
+        vat = (post.get("vat") or "").strip()
+        if customer.can_edit_vat() and vat != (customer.vat or ""):
+            if customer._lab_uses_credit_code({}) and vat and not uscc.is_valid(vat):
+                errors.append(
+                    env._(
+                        "%(code)s is not a valid unified social credit code.",
+                        code=vat,
+                    )
+                )
+            vals["vat"] = vat or False
+        taxpayer_id = vals.get("vat", customer.vat)
+        if fapiao_type == "special" and not (
+            taxpayer_id
+            and vals["fapiao_address"]
+            and vals["fapiao_phone"]
+            and vals["fapiao_bank_name"]
+            and vals["fapiao_bank_account"]
+        ):
+            errors.append(
+                env._(
+                    "A special VAT invoice needs the taxpayer ID, the registered "
+                    "address and telephone, the bank and the account."
+                )
+            )
+        return vals
 
 
 def _to_float(value):

@@ -1,3 +1,4 @@
+import base64
 import logging
 import math
 import random
@@ -8,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.fields import Command
+from odoo.tools.misc import file_open
 
 from ..models.lab_survey import DIMENSIONS
 
@@ -216,6 +218,20 @@ TEST_ITEMS = [
     ("Banned azo dyes", "GB/T 17592-2011", 6, 480.0, ("cma",)),
     ("Dimensional change on washing", "GB/T 8628-2013", 5, 220.0, ("cma", "cnas")),
 ]
+# The laboratory itself, when the demo database's company is in China (as
+# `make run` makes it: scripts/common.sh, create_demo_db).
+LABORATORY = {
+    "name": "华东示范纺织品检测中心 (Demo Textile Testing Centre)",
+    "street": "漕河泾开发区钦州北路1001号",
+    "city": "上海",
+    "zip": "200233",
+    "phone": "+86 21 6400 1000",
+    "email": "service@lab.example.com",
+    "website": "https://lab.example.com",
+}
+# The portal login of one customer contact (password = login).
+PORTAL_LOGIN = "lab_portal"
+BANKS = ["中国工商银行", "中国建设银行", "中国银行", "中国农业银行", "招商银行"]
 USERS = [  # (xmlid suffix, name, login, group)
     ("wang", "王明 (Wang Ming)", "lab_wang", "lab_crm.group_lab_crm_user"),
     ("li", "李华 (Li Hua)", "lab_li", "lab_crm.group_lab_crm_user"),
@@ -264,6 +280,7 @@ class LabDemo(models.AbstractModel):
         start = time.monotonic()
         rng = random.Random(SEED)
         today = fields.Date.context_today(self)
+        self._lab_demo_company()
         users = self._lab_demo_users()
         customers, profiles = self._lab_demo_customers(rng, users, today)
         _logger.info("lab_crm demo: customers %.1f s", time.monotonic() - start)
@@ -275,6 +292,7 @@ class LabDemo(models.AbstractModel):
         self._lab_demo_surveys(rng, customers, profiles, samples, users, today)
         self._lab_demo_service_requests(rng, customers, profiles, today)
         self._lab_demo_market(customers)
+        self._lab_demo_portal_user(customers, profiles)
         # The demo's customers are regulars (monthly submissions, quarterly
         # invoices for most): sample days are the transactions that tell a
         # customer who stopped from one between two invoices.
@@ -294,8 +312,78 @@ class LabDemo(models.AbstractModel):
 
     # Steps
 
+    def _lab_demo_company(self):
+        """A Chinese laboratory when the company is in China: its name,
+        address and logo (its currency and chart come with the country)."""
+        company = self.env.company
+        if company.country_id.code != "CN":
+            return
+        with file_open("lab_crm/static/description/icon.png", "rb") as logo:
+            company.write(
+                {
+                    **LABORATORY,
+                    "state_id": self.env.ref("base.state_cn_SH").id,
+                    "logo": base64.b64encode(logo.read()),
+                }
+            )
+
+    def _lab_demo_lang(self):
+        """Simplified Chinese when it is loaded, else the default language."""
+        return self.env["res.lang"]._get_data(code="zh_CN").code or False
+
+    def _lab_demo_portal_user(self, customers, profiles):
+        """A portal login for the contact of the customer with the most
+        complaints (then the most samples), with a survey to answer."""
+        Sample, Complaint = self.env["lab.sample"], self.env["lab.complaint"]
+        complaints = dict(
+            Complaint._read_group(
+                [("partner_id", "in", customers.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        samples = dict(
+            Sample._read_group(
+                [("partner_id", "in", customers.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        index = max(
+            range(len(customers)),
+            key=lambda i: (
+                complaints.get(customers[i], 0),
+                samples.get(customers[i], 0),
+                -i,
+            ),
+        )
+        contact = profiles[index]["contact"]
+        lang = self._lab_demo_lang()
+        user = self.env["res.users"].create(
+            {
+                "name": contact.name,
+                "login": PORTAL_LOGIN,
+                "password": PORTAL_LOGIN,
+                "partner_id": contact.id,
+                "group_ids": [Command.set(self.env.ref("base.group_portal").ids)],
+                **({"lang": lang} if lang else {}),
+            }
+        )
+        self.env["ir.model.data"]._update_xmlids(
+            [{"xml_id": "lab_crm.demo_user_portal", "record": user, "noupdate": True}]
+        )
+        survey = self.env["lab.survey"].create(
+            {
+                "kind": "other",
+                "partner_id": customers[index].id,
+                "contact_id": contact.id,
+                "channel": "email",
+                "date": fields.Date.context_today(self),
+                "interviewer_id": customers[index].service_manager_id.id,
+            }
+        )
+        survey.action_send()
+        return user
+
     def _lab_demo_users(self):
         users = self.env["res.users"]
+        lang = self._lab_demo_lang()
         for suffix, name, login, group in USERS:
             user = self.env.ref(f"lab_crm.demo_user_{suffix}", raise_if_not_found=False)
             if not user:
@@ -306,6 +394,7 @@ class LabDemo(models.AbstractModel):
                         "password": login,
                         "email": f"{login}@example.com",
                         "tz": "Asia/Shanghai",
+                        **({"lang": lang} if lang else {}),
                         "group_ids": [
                             Command.link(self.env.ref("base.group_user").id),
                             Command.link(self.env.ref(group).id),
@@ -402,6 +491,7 @@ class LabDemo(models.AbstractModel):
                 if category != "public"
                 else False,
             }
+            vals.update(self._lab_demo_fapiao(index, name, category, vals))
             if category in ("manufacturer", "intermediary"):
                 vals["social_credit_code"] = self._lab_demo_credit_code(
                     rng, province, index
@@ -439,6 +529,28 @@ class LabDemo(models.AbstractModel):
                 customer.quality_executive_id = contact
         self._lab_demo_qualifications(rng, customers, today)
         return customers, profiles
+
+    def _lab_demo_fapiao(self, index, name, category, vals):
+        """Invoicing details: companies that deduct input tax want special VAT
+        invoices; no randomness (the generator's sequence stays as it was)."""
+        details = {
+            "fapiao_title": name,
+            "fapiao_type": "special"
+            if category in ("manufacturer", "intermediary")
+            else "general",
+            "fapiao_email": f"fapiao{index + 1:03d}@customer.example.com",
+        }
+        if category != "public":
+            details.update(
+                {
+                    "fapiao_address": vals["street"],
+                    "fapiao_phone": vals["phone"],
+                    "fapiao_bank_name": f"{BANKS[index % len(BANKS)]}"
+                    f"{vals['city']}支行",
+                    "fapiao_bank_account": f"{6222020000000000 + 7919 * index:019d}",
+                }
+            )
+        return details
 
     def _lab_demo_qualifications(self, rng, customers, today):
         kinds = [

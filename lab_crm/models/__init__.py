@@ -1,3 +1,4 @@
+from . import account_move
 from . import account_move_line
 from . import lab_activity_mixin
 from . import lab_accreditation
@@ -10,6 +11,7 @@ from . import lab_complaint
 from . import crm_lead
 from . import crm_stage
 from . import ir_attachment
+from . import ir_http
 from . import lab_customer_risk
 from . import lab_key_person
 from . import lab_partner_change

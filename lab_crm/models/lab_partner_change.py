@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .account_move import FAPIAO_FIELDS
+
 CHANGE_KINDS = [
     ("name", "Name"),
     ("address", "Address"),
@@ -7,6 +9,7 @@ CHANGE_KINDS = [
     ("scale", "Enterprise scale"),
     ("legal_representative", "Legal representative"),
     ("credit_code", "Unified social credit code"),
+    ("invoicing", "Invoicing details"),
     ("restructuring", "Restructuring"),
     ("other", "Other event"),
 ]
@@ -19,6 +22,7 @@ WATCHED_FIELDS = {
     "scale": ["enterprise_scale"],
     "legal_representative": ["legal_representative"],
     "credit_code": ["social_credit_code"],
+    "invoicing": list(FAPIAO_FIELDS),
 }
 
 

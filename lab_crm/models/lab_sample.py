@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
+from .account_move import FAPIAO_TYPES
 from .lab_report_version import sha256_hex
 
 _lt = LazyTranslate(__name__)
@@ -200,6 +201,16 @@ class LabSample(models.Model):
     )
 
     # Sales and invoicing
+    fapiao_type = fields.Selection(
+        FAPIAO_TYPES,
+        compute="_compute_fapiao_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="The fapiao the customer wants for this sample, passed to its sale "
+        "order and invoice; the customer's by default.",
+    )
     sale_order_id = fields.Many2one(
         "sale.order",
         copy=False,
@@ -300,6 +311,13 @@ class LabSample(models.Model):
             for line in lines[1:]:
                 marks &= line.accreditation_ids
             sample.accreditation_ids = marks._lab_valid_on(day)
+
+    @api.depends("partner_id")
+    def _compute_fapiao_type(self):
+        for sample in self:
+            sample.fapiao_type = (
+                sample.partner_id.commercial_partner_id.fapiao_type or "general"
+            )
 
     @api.depends("partner_id", "received_datetime", "company_id")
     def _compute_service_contract_id(self):
@@ -926,6 +944,7 @@ class LabSample(models.Model):
                 "company_id": self.company_id.id,
                 "user_id": self.user_id.id,
                 "client_order_ref": self.name,
+                "fapiao_type": self.fapiao_type,
                 # Beyond the contract, the order is priced and paid normally.
                 "service_contract_id": self._lab_pricing_contract().id,
                 "order_line": [

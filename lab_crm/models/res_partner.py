@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .account_move import FAPIAO_TYPES
 from .lab_complaint import OPEN_STATES as OPEN_COMPLAINT_STATES
 from .lab_sample import UNCOUNTED_STATES
 from .lab_survey import ANSWERED_STATES
@@ -118,6 +119,34 @@ class ResPartner(models.Model):
         help="E-mail addresses (comma-separated) copied on the reports sent to "
         "this contact.",
         groups="base.group_user",
+    )
+
+    # Invoicing details for fapiao (开票信息). The customer's: its portal contacts
+    # read and update them (/my/invoicing), as they do its name and address.
+    fapiao_title = fields.Char(
+        string="Invoice Title",
+        tracking=True,
+        help="The registered name printed on the fapiao (发票抬头); the customer's "
+        "name when empty.",
+    )
+    fapiao_address = fields.Char(string="Registered Address", tracking=True)
+    fapiao_phone = fields.Char(string="Registered Telephone", tracking=True)
+    fapiao_bank_name = fields.Char(
+        string="Opening Bank",
+        tracking=True,
+        help="The bank and branch of the account (开户行).",
+    )
+    fapiao_bank_account = fields.Char(string="Bank Account", tracking=True)
+    fapiao_type = fields.Selection(
+        FAPIAO_TYPES,
+        tracking=True,
+        help="The fapiao the customer wants: a general VAT invoice (普通发票) or a "
+        "special VAT invoice (增值税专用发票), whose input tax it can deduct.",
+    )
+    fapiao_email = fields.Char(
+        string="E-fapiao E-mail",
+        tracking=True,
+        help="The address that receives the electronic fapiao.",
     )
     quality_executive_id = fields.Many2one(
         "res.partner",
@@ -750,6 +779,7 @@ class ResPartner(models.Model):
             self._lab_check_survey_points()
         for vals in vals_list:
             self._normalize_lab_vals(vals)
+            self._lab_sync_taxpayer_id(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -762,6 +792,12 @@ class ResPartner(models.Model):
         ):
             self._lab_check_survey_points()
         self._normalize_lab_vals(vals)
+        if "vat" in vals and "social_credit_code" not in vals:
+            # The credit code follows the vat of the Chinese ones only.
+            chinese = self.filtered(lambda p: p._lab_uses_credit_code(vals))
+            if chinese and chinese != self:
+                return chinese.write(dict(vals)) and (self - chinese).write(vals)
+        self._lab_sync_taxpayer_id(vals)
         Change = self.env["lab.partner.change"]
         watched = (
             self.filtered("is_company")
@@ -804,6 +840,46 @@ class ResPartner(models.Model):
     def _normalize_lab_vals(self, vals):
         if vals.get("social_credit_code"):
             vals["social_credit_code"] = uscc.compact(vals["social_credit_code"])
+
+    def _lab_uses_credit_code(self, vals):
+        """Whether the taxpayer id (``vat``) of these partners, with ``vals``
+        written, is a unified social credit code: they are in China."""
+        if "country_id" in vals:
+            country = self.env["res.country"].browse(vals["country_id"])
+        else:
+            country = self.country_id
+        return bool(country) and set(country.mapped("code")) == {"CN"}
+
+    def _lab_sync_taxpayer_id(self, vals):
+        """One taxpayer id, not two: the unified social credit code is the
+        source, written to Odoo's ``vat`` (which invoices print); a ``vat``
+        written on a Chinese partner becomes its credit code, checked as one
+        (``_check_social_credit_code``). Both given and different: refused."""
+        vat = vals.get("vat") or False
+        code = vals.get("social_credit_code") or False
+        if "social_credit_code" not in vals:
+            if "vat" in vals and self._lab_uses_credit_code(vals):
+                vals["social_credit_code"] = vat and uscc.compact(vat)
+            return
+        if "vat" not in vals:
+            if code or self._lab_uses_credit_code(vals):
+                vals["vat"] = code
+            return
+        # Both given (a form saves every field of a new partner).
+        if code and vat and uscc.compact(vat) != code:
+            raise UserError(
+                self.env._(
+                    "The tax ID %(vat)s differs from the unified social credit "
+                    "code %(code)s: for a Chinese company they are one number. "
+                    "Give the credit code only.",
+                    vat=vat,
+                    code=code,
+                )
+            )
+        if code:
+            vals["vat"] = code
+        elif vat and self._lab_uses_credit_code(vals):
+            vals["social_credit_code"] = uscc.compact(vat)
 
     def action_view_samples(self):
         self.env["res.users"]._lab_check_groups("lab_crm.group_lab_crm_user")

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import plaintext2html
 
+from .account_move import FAPIAO_TYPES
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -19,6 +21,23 @@ class SaleOrder(models.Model):
         "the order uses.",
         groups="base.group_user",
     )
+
+    fapiao_type = fields.Selection(
+        FAPIAO_TYPES,
+        compute="_compute_fapiao_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="The fapiao the customer gets for this order; the customer's by default.",
+    )
+
+    @api.depends("partner_id")
+    def _compute_fapiao_type(self):
+        for order in self:
+            order.fapiao_type = (
+                order.partner_id.commercial_partner_id.fapiao_type or "general"
+            )
 
     @api.depends("partner_id", "date_order", "company_id")
     def _compute_service_contract_id(self):
@@ -79,6 +98,9 @@ class SaleOrder(models.Model):
             # As Odoo's "Update Prices" does (sale.order._recompute_prices).
             lines.discount = 0.0
             lines._compute_discount()
+
+    def _prepare_invoice(self):
+        return {**super()._prepare_invoice(), "fapiao_type": self.fapiao_type}
 
     def action_confirm(self):
         for order in self:

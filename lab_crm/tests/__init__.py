@@ -25,6 +25,7 @@ from . import test_survey_link
 from . import test_service_contract
 from . import test_service_request
 from . import test_engagement
+from . import test_fapiao
 from . import test_service_quality
 from . import test_access_matrix
 from . import test_market
@@ -33,6 +34,7 @@ from . import test_tour_backoffice
 from . import test_staff_kpi
 from . import test_demo_data
 from . import test_portal_paths
+from . import test_portal_invoicing
 from . import test_routes
 from . import test_field_access
 from . import test_assessment

@@ -1,3 +1,5 @@
+import os
+
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -5,7 +7,12 @@ from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 class LabSampleCommon(AccountTestInvoicingCommon):
     """A company with its chart of accounts, its working calendar in Shanghai time,
-    two test items, a post-paid and a prepaid customer, and lab users."""
+    two test items, a post-paid and a prepaid customer, and lab users.
+
+    The company is in the country LAB_CRM_TEST_COUNTRY gives, with its chart
+    (tests/test_chinese_chart.py: CN), else on Odoo's generic chart."""
+
+    country_code = os.environ.get("LAB_CRM_TEST_COUNTRY", False)
 
     @classmethod
     def setUpClass(cls):

@@ -12,6 +12,7 @@ from ..demo.lab_demo import (
     LOST_TO,
     MONTHS,
     NEW_CUSTOMERS,
+    PORTAL_LOGIN,
     SERVICE_REQUESTS,
     TARGET_GROUPS,
     USERS,
@@ -237,6 +238,53 @@ class TestDemoData(TransactionCase):
         weak = this.result_ids.filtered("is_weak")
         self.assertTrue(weak)
         self.assertEqual(weak.activity_id, this.activity_ids)
+
+    def test_portal_login_and_invoicing_details(self):
+        """The README's portal login: a contact of the demo customer with the
+        most complaints, with its samples, complaints and a survey to answer;
+        the customers' invoicing details filled, their invoices issued with
+        them."""
+        user = self.env["res.users"].search([("login", "=", PORTAL_LOGIN)])
+        self.assertTrue(user.has_group("base.group_portal"))
+        customer = user.commercial_partner_id
+        self.assertIn(customer, self.customers)
+        Sample, Complaint = self.env["lab.sample"], self.env["lab.complaint"]
+        counts = dict(
+            Complaint._read_group(
+                [("partner_id", "in", self.customers.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        self.assertEqual(counts[customer], max(counts.values()))
+        portal = self.env(user=user)
+        self.assertTrue(portal["lab.sample"].search_count([]))
+        self.assertEqual(
+            portal["lab.sample"].search_count([]),
+            Sample.search_count([("partner_id", "=", customer.id)]),
+        )
+        self.assertTrue(portal["lab.complaint"].search_count([]))
+        self.assertTrue(
+            portal["lab.survey"].search_count(
+                [("state", "=", "sent"), ("contact_id", "=", user.partner_id.id)]
+            )
+        )
+        self.assertTrue(all(self.customers.mapped("fapiao_title")))
+        invoices = self.env["account.move"].search(
+            [
+                ("partner_id", "in", self.customers.ids),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ]
+        )
+        self.assertTrue(invoices)
+        self.assertEqual(
+            {(move.partner_id.fapiao_title, move.fapiao_title) for move in invoices}
+            - {(move.partner_id.name, move.partner_id.name) for move in invoices},
+            set(),
+        )
+        self.assertEqual(
+            set(invoices.mapped("fapiao_type")),
+            set(self.customers.mapped("fapiao_type")),
+        )
 
     def test_second_call_does_nothing(self):
         self.assertFalse(self.env["lab.demo"]._lab_demo_generate())

@@ -57,6 +57,11 @@ ORM_ROLES = tuple(role for role in ROLES + ("internal",) if role not in RPC_ROLE
 # field. Fields of Odoo's mixins (chatter, activities, portal link) keep Odoo's.
 FIELD_CLASSES = {
     "res.partner": {
+        # The invoicing details for fapiao: the customer's contacts update them
+        # in the portal (/my/invoicing).
+        "customer": """
+            fapiao_address fapiao_bank_account fapiao_bank_name fapiao_email
+            fapiao_phone fapiao_title fapiao_type""",
         "staff": """
             acquisition_channel customer_category economic_overview enterprise_scale
             founding_date is_lab_prepaid lab_receives_reports lab_report_cc
@@ -81,8 +86,8 @@ FIELD_CLASSES = {
     "lab.sample": {
         "customer": """
             accreditation_ids batch company_id contact_id create_date create_uid
-            delivered_date
-            description line_ids name partner_id promised_date quantity
+            delivered_date description fapiao_type line_ids name partner_id
+            promised_date quantity
             received_datetime report_date report_filename report_number sample_name
             state turnaround_days uom_id write_date write_uid""",
         "staff": """
@@ -180,6 +185,7 @@ FIELD_CLASSES = {
     "lab.segment.wizard": {"*": "manager"},
     "lab.model.check.wizard": {"*": "manager"},
     "lab.staff.kpi.wizard": {"*": "manager"},
+    "lab.fapiao.export.wizard": {"*": "accounting+manager"},
     "res.config.settings": {"*": "settings"},
     # Odoo's models.
     "crm.lead": {
@@ -188,8 +194,14 @@ FIELD_CLASSES = {
             warranty_start_date""",
         "lab": "lab_survey_ids",
     },
-    "sale.order": {"staff": "service_contract_id"},
+    "sale.order": {"customer": "fapiao_type", "staff": "service_contract_id"},
     "sale.order.line": {"customer": "lab_accreditation_ids lab_is_subcontracted"},
+    "account.move": {
+        # What the invoice was issued with: the customer's invoice shows it.
+        "customer": """
+            fapiao_address_phone fapiao_bank_account fapiao_email fapiao_taxpayer_id
+            fapiao_title fapiao_type""",
+    },
     "account.move.line": {"staff": "lab_paid_date"},
     "product.template": {
         "customer": """
@@ -219,8 +231,13 @@ FIELD_CLASSES = {
 # customers (Odoo's contacts) and the laboratory's accreditations (the marks on
 # sale orders and test items).
 INTERNAL_READS = {"res.partner", "lab.accreditation"}
-# Odoo's delegation: a user is a partner, a product variant its template.
-INHERITED = {"res.users": "res.partner", "product.product": "product.template"}
+# Odoo's delegation: a user is a partner, a product variant its template, a bank
+# statement line its journal entry.
+INHERITED = {
+    "res.users": "res.partner",
+    "product.product": "product.template",
+    "account.bank.statement.line": "account.move",
+}
 
 
 def field_class(model, fname):
@@ -276,6 +293,25 @@ class TestFieldAccess(AccessMatrixCommon, HttpCase):
                 ),
                 "sale.order": order,
                 "sale.order.line": order.order_line,
+                "account.move": invoice,
+                "account.bank.statement.line": env[
+                    "account.bank.statement.line"
+                ].create(
+                    {
+                        "journal_id": env["account.journal"]
+                        .search(
+                            [
+                                ("type", "=", "bank"),
+                                ("company_id", "=", env.company.id),
+                            ],
+                            limit=1,
+                        )
+                        .id,
+                        "partner_id": a.id,
+                        "payment_ref": "Transfer from customer A",
+                        "amount": 100.0,
+                    }
+                ),
                 "account.move.line": invoice.line_ids.filtered(
                     lambda line: line.account_type == "asset_receivable"
                 ),

@@ -128,6 +128,7 @@ class TestMethodAccess(LabSampleCommon, HttpCase):
             "lab.report.change.wizard": manager["lab.report.change.wizard"].create(
                 {"sample_id": cls.sample.id, "kind": "withdraw", "reason": "Typo"}
             ),
+            "lab.fapiao.export.wizard": manager["lab.fapiao.export.wizard"].create({}),
             "lab.target.group.plan.wizard": manager[
                 "lab.target.group.plan.wizard"
             ].create(

@@ -407,6 +407,7 @@ class TestPortal(HttpCase):
                     "received_by_id": False,
                     "user_id": self.lab_user.id,
                     "promised_date": False,
+                    "fapiao_type": "general",  # the customer has none: general
                 }
             ],
         )
@@ -478,6 +479,17 @@ class TestPortal(HttpCase):
         # The form comes back with what the customer typed.
         response = self._request(quantity="abc", batch="B-kept")
         self.assertIn('value="B-kept"', response.text)
+
+    def test_request_carries_the_fapiao_type(self):
+        self._login(self.portal_a)
+        before = self._samples_of(self.customer_a)
+        self.assertEqual(self._request(fapiao_type="special").status_code, 303)
+        self.assertEqual(
+            (self._samples_of(self.customer_a) - before).fapiao_type, "special"
+        )
+        response = self._request(fapiao_type="golden")
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Choose the type of fapiao from the list.", response.text)
 
     def test_request_without_csrf_token_is_refused(self):
         self._login(self.portal_a)

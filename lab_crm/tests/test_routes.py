@@ -41,6 +41,8 @@ ROUTES = {
     "/my/complaints/<int:complaint_id>": ("_get_complaint", (LOGIN, 200, 404, 404)),
     "/my/complaints/new": ("_get_complaint_new", (LOGIN, 200, 200, 403)),
     "/my/surveys": ("_get_surveys", (LOGIN, 200, 200, 403)),
+    # A customer's own invoicing details; not an employee's company's.
+    "/my/invoicing": ("_get_invoicing", (LOGIN, 200, 200, 403)),
     # The personal link is the credential: unknown, it is a plain 404 for all.
     "/lab/survey/<string:token>": ("_get_unknown_survey", (404, 404, 404, 404)),
     # Another customer's or an unknown invoice: a plain 404.
@@ -87,7 +89,11 @@ class TestRoutes(HttpCase):
         super().setUpClass()
         Partner = cls.env["res.partner"]
         cls.customer_a = Partner.create(
-            {"name": "Jiangnan Textile", "is_company": True}
+            {
+                "name": "Jiangnan Textile",
+                "is_company": True,
+                "fapiao_title": f"Jiangnan {ORDER_MARK}",
+            }
         )
         contact_a = Partner.create(
             {"name": "Chen Li", "parent_id": cls.customer_a.id, "email": "c@a.example"}
@@ -189,6 +195,9 @@ class TestRoutes(HttpCase):
     def _get_complaint_new(self):
         return self._get("/my/complaints/new")
 
+    def _get_invoicing(self):
+        return self._get("/my/invoicing")
+
     def _get_surveys(self):
         return self._get("/my/surveys")
 
@@ -270,6 +279,7 @@ class TestRoutes(HttpCase):
         self.assertTrue(self.report.startswith(b"%PDF"))
         self.assertIn(COMPLAINT_SUMMARY, self._get_complaints().text)
         self.assertIn(COMPLAINT_SUMMARY, self._get_complaint().text)
+        self.assertIn(f"Jiangnan {ORDER_MARK}", self._get_invoicing().text)
         self.assertEqual(
             self._post_accept().json()["result"], {"error": "Signature is missing."}
         )

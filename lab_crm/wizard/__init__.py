@@ -1,4 +1,5 @@
 from . import lab_credit_hold_wizard
+from . import lab_fapiao_export_wizard
 from . import lab_handover_wizard
 from . import lab_sample_batch_wizard
 from . import lab_sample_override_wizard

@@ -298,6 +298,7 @@ latest = env["lab.segment.snapshot"].search(
 )
 result["segments"] = [latest[name] for name in SEGMENTS]
 result["shown"] = [customer["lab_" + name] for name in SEGMENTS]
+result["vat"] = customer.vat
 companies = env["res.company"].search([])
 for key in SETTINGS:
     name = key.split(".", 1)[1]
@@ -425,6 +426,8 @@ def test_upgrade_from_an_earlier_main(odoo, tmp_path, record_property, version):
         assert after["snapshots"] == before["snapshots"]
         assert after["segments"] == before["segments"]
         assert after["shown"] == after["segments"]
+        # One taxpayer ID: the credit code entered is now the customer's vat too.
+        assert (before["vat"], after["vat"]) == (False, "91110108551385082Q")
         # The report delivered before versions existed: unchanged, and now its
         # first version, valid, with the file's hash and a verification code
         # (16 characters in four groups: 19).

@@ -1,6 +1,5 @@
 import io
 import math
-from collections import Counter
 
 import psycopg2.extensions
 from dateutil.relativedelta import relativedelta
@@ -534,86 +533,84 @@ class LabSegmentSnapshot(models.Model):
             )
             for keys in set(entering.values())
         }
-        partners = self.env["res.partner"].browse(list(entering))
+        partner_ids = list(entering)
         self._create_churn_activities(
-            [
-                (
-                    partner,
-                    partner.user_id or partner.service_manager_id or self.env.user,
-                    notes[entering[partner.id]],
-                )
-                for partner in partners
-            ]
+            partner_ids, [str(notes[entering[partner]]) for partner in partner_ids]
         )
 
-    def _create_churn_activities(self, rows):
-        """The churn activities of ``rows`` (customer, account manager, note),
-        and the managers following their customers, as ``mail.activity``'s
-        create does, in three statements: a first run may flag thousands of
-        customers, which the ORM creates at some 0.4 ms each. No e-mail per
-        activity (as with ``mail_activity_quick_update``): the account managers
-        find them in their activities, and are told their count."""
-        Activity = self.env["mail.activity"]
-        assigned = Counter(user for _p, user, _n in rows)
-        users = self.env["res.users"].union(*assigned)
-        tz = {user.id: user.sudo().tz for user in users}
-        default_subtypes = self.env["mail.message.subtype"].default_subtypes(
-            "res.partner"
-        )[0]
-        self.env.cr.execute(
+    def _create_churn_activities(self, partner_ids, notes):
+        """The churn activities of the customers ``partner_ids`` (their ``notes``)
+        for their account managers (else customer-service managers, else the
+        user running), and the managers following their customers, as
+        ``mail.activity``'s create leaves them, in one statement: a first run may
+        flag a quarter of the customers, which the ORM creates at some 0.4 ms
+        each. No e-mail per activity (as with ``mail_activity_quick_update``):
+        the account managers find them in their activities, and are told their
+        count."""
+        counts = self.env.execute_query(
             SQL(
                 """
-                INSERT INTO mail_activity (
-                    res_model_id, res_model, res_id, res_name, activity_type_id,
-                    user_id, user_tz, summary, note, date_deadline, automated,
-                    active, create_uid, create_date, write_uid, write_date)
-                SELECT %(model)s, 'res.partner', row.res_id, row.res_name, %(type)s,
-                       row.user_id, row.user_tz, %(summary)s, row.note, %(today)s,
-                       TRUE, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(res_ids)s::int[], %(names)s::varchar[],
-                              %(users)s::int[], %(tzs)s::varchar[], %(notes)s::text[])
-                       AS row(res_id, res_name, user_id, user_tz, note)
+                WITH flagged AS (
+                    SELECT partner.id AS res_id, partner.complete_name AS res_name,
+                           COALESCE(partner.user_id, partner.service_manager_id,
+                                    %(uid)s) AS user_id,
+                           flag.note
+                      FROM unnest(%(partners)s::int[], %(notes)s::text[])
+                           AS flag(partner_id, note)
+                      JOIN res_partner partner ON partner.id = flag.partner_id
+                ),
+                activity AS (
+                    INSERT INTO mail_activity (
+                        res_model_id, res_model, res_id, res_name, activity_type_id,
+                        user_id, user_tz, summary, note, date_deadline, automated,
+                        active, create_uid, create_date, write_uid, write_date)
+                    SELECT %(model)s, 'res.partner', flagged.res_id, flagged.res_name,
+                           %(type)s, flagged.user_id, person.tz, %(summary)s,
+                           flagged.note, %(today)s, TRUE, TRUE, %(uid)s, %(now)s,
+                           %(uid)s, %(now)s
+                      FROM flagged
+                      JOIN res_users assignee ON assignee.id = flagged.user_id
+                      JOIN res_partner person ON person.id = assignee.partner_id
+                 RETURNING res_id, user_id
+                ),
+                -- The assignee follows the customer (mail.activity's create
+                -- subscribes it), with an internal user's default subtypes.
+                follower AS (
+                    INSERT INTO mail_followers (res_model, res_id, partner_id)
+                    SELECT 'res.partner', activity.res_id, assignee.partner_id
+                      FROM activity
+                      JOIN res_users assignee ON assignee.id = activity.user_id
+                        ON CONFLICT DO NOTHING
+                 RETURNING id
+                ),
+                subtype AS (
+                    INSERT INTO mail_followers_mail_message_subtype_rel
+                           (mail_followers_id, mail_message_subtype_id)
+                    SELECT follower.id, subtype
+                      FROM follower, unnest(%(subtypes)s::int[]) AS subtype
+                )
+                SELECT user_id, COUNT(*) FROM activity GROUP BY user_id
                 """,
+                partners=partner_ids,
+                notes=notes,
                 model=self.env["ir.model"]._get_id("res.partner"),
                 type=self.env.ref("lab_crm.mail_activity_type_churn_risk").id,
                 summary=self.env._("High churn risk"),
                 today=fields.Date.context_today(self),
                 uid=self.env.uid,
                 now=fields.Datetime.now(),
-                res_ids=[partner.id for partner, _u, _n in rows],
-                names=[partner.display_name for partner, _u, _n in rows],
-                users=[user.id for _p, user, _n in rows],
-                tzs=[tz[user.id] or None for _p, user, _n in rows],
-                notes=[str(note) for _p, _u, note in rows],
+                subtypes=self.env["mail.message.subtype"]
+                .default_subtypes("res.partner")[0]
+                .ids,
             )
         )
-        # The assignee follows the customer (mail.activity's create subscribes
-        # it), with the default subtypes of an internal user.
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH new AS (
-                    INSERT INTO mail_followers (res_model, res_id, partner_id)
-                    SELECT 'res.partner', row.res_id, row.partner_id
-                      FROM unnest(%s::int[], %s::int[]) AS row(res_id, partner_id)
-                        ON CONFLICT DO NOTHING
-                 RETURNING id)
-                INSERT INTO mail_followers_mail_message_subtype_rel
-                       (mail_followers_id, mail_message_subtype_id)
-                SELECT new.id, subtype FROM new, unnest(%s::int[]) AS subtype
-                """,
-                [partner.id for partner, _u, _n in rows],
-                [user.partner_id.id for _p, user, _n in rows],
-                default_subtypes.ids,
-            )
-        )
-        Activity.invalidate_model()
+        self.env["mail.activity"].invalidate_model()
         self.env["mail.followers"].invalidate_model()
         self.env["res.partner"].invalidate_model(
             ["activity_ids", "message_follower_ids"]
         )
-        for user, count in assigned.items():
-            user._bus_send(
+        for user_id, count in counts:
+            self.env["res.users"].browse(user_id)._bus_send(
                 "mail.activity/updated", {"activity_created": True, "count_diff": count}
             )
 

@@ -20,6 +20,8 @@ dashboard_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT res_id FROM ir_model_data
     WHERE module = 'lab_crm' AND name = 'spreadsheet_dashboard_lab_crm'")"
 assessment_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM lab_assessment
     ORDER BY date_to DESC, id DESC LIMIT 1")"
+report="$(pg_app -d "$LAB_CRM_DB" -c "SELECT 'number=' || name || '&code=' || verification_code
+    FROM lab_report_version WHERE state = 'valid' ORDER BY id DESC LIMIT 1")"
 customer_id="$(pg_app -d "$LAB_CRM_DB" -c "SELECT id FROM res_partner
     WHERE ref LIKE 'LABDEMO-%' ORDER BY ref LIMIT 1")"
 
@@ -61,6 +63,7 @@ shoot 08-staff-kpis "/odoo/action-lab_crm.res_partner_action_lab_customer|[data-
 shoot 09-complaints "/odoo/action-lab_crm.lab_complaint_action"
 shoot 10-assessment "/odoo/action-lab_crm.lab_assessment_action/$assessment_id"
 LOGIN=lab_portal PASSWORD=lab_portal
-shoot 10-portal-samples "/my/samples"
-shoot 11-portal-invoicing "/my/invoicing"
+shoot 11-portal-samples "/my/samples"
+shoot 12-portal-invoicing "/my/invoicing"
+shoot 13-report-verify "/report/verify?$report"
 say "screenshots in $OUT"

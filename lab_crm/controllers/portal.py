@@ -343,9 +343,7 @@ class LabCustomerPortal(CustomerPortal):
                 errors.append(
                     env._("Choose the contact among your company's contacts.")
                 )
-        fapiao_type = (
-            form.get("fapiao_type") or customer.sudo().fapiao_type or "general"
-        )
+        fapiao_type = form.get("fapiao_type") or customer.sudo()._lab_fapiao_type()
         if fapiao_type not in dict(FAPIAO_TYPES):
             errors.append(env._("Choose the type of fapiao from the list."))
         if other_tests:
@@ -643,7 +641,7 @@ class LabCustomerPortal(CustomerPortal):
             fname: customer_sudo[fname] or ""
             for fname in (*self._lab_fapiao_text_fields, "fapiao_email", "vat")
         }
-        values["form"]["fapiao_type"] = customer_sudo.fapiao_type or "general"
+        values["form"]["fapiao_type"] = customer_sudo._lab_fapiao_type()
         if request.httprequest.method == "GET":
             return request.render("lab_crm.portal_lab_invoicing", values)
         values["form"].update(

@@ -49,9 +49,7 @@ class AccountMove(models.Model):
             if not move.is_sale_document():
                 move.fapiao_type = False
             elif move.state == "draft":
-                move.fapiao_type = (
-                    move.partner_id.commercial_partner_id.fapiao_type or "general"
-                )
+                move.fapiao_type = move.partner_id._lab_fapiao_type()
             else:  # issued: as it was
                 move.fapiao_type = move.fapiao_type
 

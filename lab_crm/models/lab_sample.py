@@ -315,9 +315,7 @@ class LabSample(models.Model):
     @api.depends("partner_id")
     def _compute_fapiao_type(self):
         for sample in self:
-            sample.fapiao_type = (
-                sample.partner_id.commercial_partner_id.fapiao_type or "general"
-            )
+            sample.fapiao_type = sample.partner_id._lab_fapiao_type()
 
     @api.depends("partner_id", "received_datetime", "company_id")
     def _compute_service_contract_id(self):

@@ -517,6 +517,12 @@ class ResPartner(models.Model):
             partner.complaint_open_count = still_open.get(partner._origin, 0)
             partner.complaint_count_12m = recent.get(partner._origin, 0)
 
+    def _lab_fapiao_type(self):
+        """The fapiao the customer wants (samples, orders and invoices start
+        from it): its company's choice, else (no choice, or no partner yet) a
+        general VAT invoice."""
+        return self.commercial_partner_id.fapiao_type or "general"
+
     @api.depends_context("company")
     def _compute_lab_segment_snapshot_id(self):
         latest = self.env["lab.segment.snapshot"]._latest(self._origin)

@@ -35,9 +35,7 @@ class SaleOrder(models.Model):
     @api.depends("partner_id")
     def _compute_fapiao_type(self):
         for order in self:
-            order.fapiao_type = (
-                order.partner_id.commercial_partner_id.fapiao_type or "general"
-            )
+            order.fapiao_type = order.partner_id._lab_fapiao_type()
 
     @api.depends("partner_id", "date_order", "company_id")
     def _compute_service_contract_id(self):

@@ -43,7 +43,8 @@ Timed:
      --runs steady-state runs (a rerun on the same day: today's rows deleted and
      written again, an activity only for a customer newly at high risk), each
      committed; the seconds of its steps (wrapped with timers in that process
-     only), of the flush and of the commit (with its post-commit hooks, which
+     only; the engine and the read of the categories bought overlap), of the
+     flush and of the commit (with its post-commit hooks, which
      would send e-mails) in the first and the last run; the activities and
      e-mails (mail.mail) created.
   3. the write floor: the last run's rows copied back (COPY) into
@@ -104,8 +105,8 @@ BULK_TABLES = [
 STEPS = [
     "_extract",
     "engine.run",
+    "_categories_bought",
     "_latest_levels",
-    "unlink",
     "_insert",
     "_notify_churn",
     "_update_lifecycle",
@@ -733,8 +734,10 @@ def report(args, lower, orm, load_seconds, floor):
     )
     say(
         "  (commit: with its post-commit hooks, which send the activities'"
-        " assignment e-mails; other: the Python loop building the rows, the"
-        " search of today's rows, the settings)"
+        " assignment e-mails; engine.run runs in a thread while"
+        " _categories_bought reads: the time they overlap is counted twice, and"
+        " taken off other; other: the rows' columns, the delete of today's rows,"
+        " the settings)"
     )
     say(f"churn levels of the last run: {orm['churn_levels']}")
     say(f"lifecycle stages of the companies: {orm['lifecycle']}")

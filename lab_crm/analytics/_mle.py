@@ -42,9 +42,17 @@ def compress_rows(*columns):
     the distinct rows with these weights equals the sum over all rows, and costs
     less when customers share their figures (integer days, few transactions).
     """
-    stacked = np.column_stack([np.asarray(c, dtype=float) for c in columns])
-    unique, counts = np.unique(stacked, axis=0, return_counts=True)
-    return [unique[:, i] for i in range(unique.shape[1])], counts.astype(float)
+    arrays = [np.asarray(c, dtype=float) for c in columns]
+    # Sorted by the first column, then the next... (np.unique(axis=0) does the
+    # same, several times slower: it compares whole rows).
+    order = np.lexsort(arrays[::-1])
+    arrays = [array[order] for array in arrays]
+    first = np.ones(len(order), dtype=bool)  # of a run of identical rows
+    for array in arrays:
+        first[1:] &= array[1:] == array[:-1]
+    first[1:] = ~first[1:]
+    counts = np.diff(np.append(np.flatnonzero(first), len(order)))
+    return [array[first] for array in arrays], counts.astype(float)
 
 
 def maximise(neg_mean_ll_and_grad, log_initial, total_weight, param_type, max_iter):

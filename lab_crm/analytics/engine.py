@@ -2,14 +2,16 @@
 
 ``run(data, settings)`` takes what ``lab.segment.snapshot._extract`` read (its
 figures as columns, ``data["columns"]``: a sequence per name, one value per
-customer, None where unknown; plus the product categories each customer bought)
-and returns named columns (``RESULT_COLUMNS``: a list per name, one value per
-customer in the order of ``data["partner_ids"]``): revenue and Pareto tier, RFM
-scores and segment, BG/NBD probability of being active and expected transactions,
-lifetime value, loyalty type, churn level and reasons, and the services to
-suggest. No database here: plain numbers in, plain numbers out.
+customer, None where unknown) and returns named columns (``RESULT_COLUMNS``: a
+list per name, one value per customer in the order of ``data["partner_ids"]``):
+revenue and Pareto tier, RFM scores and segment, BG/NBD probability of being
+active and expected transactions, lifetime value, loyalty type, churn level and
+reasons. ``suggestions(partner_ids, bought, names)`` gives the services to
+suggest from the product categories each customer bought. No database here:
+plain numbers in, plain numbers out.
 """
 
+import itertools
 import json
 import math
 
@@ -42,7 +44,6 @@ RESULT_COLUMNS = (
     "loyalty_type",
     "churn_level",
     "churn_reasons",
-    "suggested_categories",
 )
 
 
@@ -128,8 +129,6 @@ def run(data, settings, fits=None):
         satisfaction,
         service_kept=_floats(columns, "service_kept"),
     )
-    suggestions = _suggestions(data, ids)
-
     return _result_columns(
         columns,
         has_tx,
@@ -146,7 +145,6 @@ def run(data, settings, fits=None):
             "satisfaction": satisfaction,
             "loyalty_type": loyalty_type,
             "churned": churned,
-            "suggestions": suggestions,
         },
     )
 
@@ -221,7 +219,6 @@ def _result_columns(columns, has_tx, computed):
         "loyalty_type": np.asarray(computed["loyalty_type"]).astype(str).tolist(),
         "churn_level": np.asarray(churned.level).astype(str).tolist(),
         "churn_reasons": [",".join(reasons) or None for reasons in churned.reasons],
-        "suggested_categories": computed["suggestions"],
     }
 
 
@@ -292,27 +289,44 @@ def _lifetime_value(bg, x, span, age, repeat_value, fit_mask, settings, fits):
     )
 
 
-def _suggestions(data, ids):
-    """Names of the (at most three) best categories each customer does not buy."""
-    pairs = data["categories"]
-    names = data["category_names"]
-    category_ids = sorted({category for _partner, category in pairs})
-    suggestions = [None] * len(ids)
-    if len(category_ids) < 2:
-        return suggestions
-    row_of = {partner_id: i for i, partner_id in enumerate(ids.tolist())}
-    column_of = {category: j for j, category in enumerate(category_ids)}
+def suggestions(partner_ids, bought, names):
+    """The names of the (at most three) best product categories each customer
+    does not buy (``crosssell.recommendations``), comma-separated, None where
+    there is none: a list in the order of ``partner_ids``.
+
+    ``bought``: (customer, category) pairs, each customer's categories (others'
+    customers are ignored); ``names``: {category: name}, the id where missing.
+    """
+    ids = np.asarray(partner_ids, dtype=np.int64)
+    pairs = np.fromiter(
+        itertools.chain.from_iterable(bought), dtype=np.int64, count=2 * len(bought)
+    ).reshape(-1, 2)
+    category_ids = np.unique(pairs[:, 1])
+    if len(ids) == 0 or len(category_ids) < 2:
+        return [None] * len(ids)
+    # Each pair's row (of its customer; -1 for another's) and column.
+    row_of = np.full(ids.max() + 2, -1)  # the last one for greater ids
+    row_of[ids] = np.arange(len(ids))
+    row = row_of[np.minimum(pairs[:, 0], ids.max() + 1)]
+    known = row >= 0
     matrix = np.zeros((len(ids), len(category_ids)), dtype=bool)
-    for partner_id, category in pairs:
-        if partner_id in row_of:
-            matrix[row_of[partner_id], column_of[category]] = True
+    matrix[row[known], np.searchsorted(category_ids, pairs[known, 1])] = True
     best, _scores = crosssell.recommendations(matrix, top_k=3, min_score=1.0)
-    for i, columns in enumerate(best):
-        chosen = [
-            names.get(category_ids[j], str(category_ids[j])) for j in columns if j >= 0
-        ]
-        suggestions[i] = ", ".join(chosen) or None
-    return suggestions
+    # The same few choices recur: each is named once (a choice as one number:
+    # its columns + 1 in base k + 1).
+    base = (len(category_ids) + 1) ** np.arange(best.shape[1])
+    codes, choice = np.unique((best + 1) @ base, return_inverse=True)
+    texts = []
+    for code in codes.tolist():
+        columns = [code // int(power) % (len(category_ids) + 1) - 1 for power in base]
+        texts.append(
+            ", ".join(
+                names.get(category, str(category))
+                for category in category_ids[[c for c in columns if c >= 0]].tolist()
+            )
+            or None
+        )
+    return [texts[k] for k in choice.ravel().tolist()]
 
 
 def _numbers(values):

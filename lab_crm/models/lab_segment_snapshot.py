@@ -1,5 +1,7 @@
-import io
+import itertools
 import math
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import psycopg2.extensions
 from dateutil.relativedelta import relativedelta
@@ -51,7 +53,7 @@ DEFAULTS = {
     "rfm_rules": "",  # JSON; empty: analytics.rfm.DEFAULT_RULES
 }
 # Stored columns written by a run besides the engine's results
-# (analytics.engine.RESULT_COLUMNS), first in the bulk insert.
+# (analytics.engine.RESULT_COLUMNS and suggestions), first in the bulk insert.
 KEY_COLUMNS = ("partner_id", "company_id", "date")
 
 
@@ -69,6 +71,25 @@ def _copy_text(value):
     if isinstance(value, float):
         return float.__repr__(value)  # numpy 2 floats repr as np.float64(...)
     return str(value)
+
+
+class _CopyRows:
+    """Rows as a file of COPY's text format, formatted as COPY reads them, a
+    few thousand at a time: PostgreSQL writes the rows sent while the next ones
+    are formatted, instead of waiting for the text of all of them."""
+
+    ROWS_PER_READ = 2000
+
+    def __init__(self, rows):
+        self._rows = iter(rows)
+
+    def read(self, size=-1):
+        rows = itertools.islice(self._rows, self.ROWS_PER_READ)
+        return "".join(
+            ["\t".join([_copy_text(value) for value in row]) + "\n" for row in rows]
+        )
+
+    readline = read
 
 
 class LabSegmentSnapshot(models.Model):
@@ -252,9 +273,18 @@ class LabSegmentSnapshot(models.Model):
         company = self.env.company
         today = fields.Date.context_today(self)
         settings = self._settings(overrides)
-        data = self._extract(company, today, settings)
         fits = dict(company.lab_segment_fits or {})
-        results = engine.run(data, settings, fits)  # {column: [value per customer]}
+        with self._jit_off():
+            data = self._extract(company, today, settings)
+            # The engine computes (numpy, no database) while PostgreSQL reads the
+            # product categories each customer bought.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                running = pool.submit(engine.run, data, settings, fits)
+                bought, names = self._categories_bought(company)
+                results = running.result()  # {column: [value per customer]}
+        results["suggested_categories"] = engine.suggestions(
+            data["partner_ids"], bought, names
+        )
         company.sudo().lab_segment_fits = fits
         partner_ids = data["partner_ids"]
         keep = set(partners.commercial_partner_id.ids) if partners else None
@@ -276,7 +306,14 @@ class LabSegmentSnapshot(models.Model):
             "date": [today] * count,
             **results,
         }
-        previous = self._latest_levels(company, partner_ids)
+        # The customers now at high churn risk and their levels so far (today's
+        # rows of an earlier run included): an activity for those entering it.
+        high = [
+            partner
+            for partner, level in zip(partner_ids, results["churn_level"], strict=True)
+            if level == "high"
+        ]
+        previous = self._latest_levels(company, high)
         # Today's rows of these customers are replaced (a second run the same day).
         self.env.cr.execute(
             SQL(
@@ -297,8 +334,9 @@ class LabSegmentSnapshot(models.Model):
     def _transactions_sql(self, company, source):
         """The transactions of ``company``'s customers as ``SQL`` rows
         (partner_id, day, amount): its posted customer invoices (``source``
-        "invoices") or its counted samples ("samples"), the segmentation's
-        setting. Shared by the segmentation and the model check."""
+        "invoices": the revenue rows of the invoices, ``revenue_sql``) or its
+        counted samples ("samples"), the segmentation's setting. Shared by the
+        segmentation and the model check."""
         if source == "samples":
             # A sample is worth the prices of its accepted test items.
             return SQL(
@@ -316,49 +354,84 @@ class LabSegmentSnapshot(models.Model):
                 UNCOUNTED_STATES,
             )
         return SQL(
-            """SELECT commercial_partner_id AS partner_id, invoice_date AS day,
-                      amount_untaxed_signed AS amount
-                 FROM account_move
-                WHERE company_id = %s AND state = 'posted'
-                  AND move_type = 'out_invoice'""",
-            company.id,
+            """SELECT partner_id, invoice_date AS day, amount
+                 FROM (%s) move
+                WHERE is_invoice""",
+            revenue_sql(company_id=company.id),
         )
 
+    def _revenue_and_transactions_sql(self, company, today, source):
+        """The revenue rows of ``company`` and its transactions up to ``today``
+        as one set of ``SQL`` rows (partner_id, day, revenue, amount): a
+        transaction has an amount, a revenue row a revenue. With invoices as the
+        transactions, an invoice is both, and the invoices are read once."""
+        revenue = revenue_sql(company_id=company.id)
+        if source == "samples":
+            return SQL(
+                """SELECT partner_id, invoice_date AS day, amount AS revenue,
+                          NULL AS amount
+                     FROM (%s) move
+                UNION ALL
+                   SELECT partner_id, day, NULL, amount
+                     FROM (%s) tx
+                    WHERE day <= %s""",
+                revenue,
+                self._transactions_sql(company, source),
+                today,
+            )
+        return SQL(
+            """SELECT partner_id, invoice_date AS day, amount AS revenue,
+                      CASE WHEN is_invoice AND invoice_date <= %s THEN amount END
+                          AS amount
+                 FROM (%s) move""",
+            today,
+            revenue,
+        )
+
+    @contextmanager
+    def _jit_off(self):
+        """PostgreSQL's JIT compilation off for the statements of this block,
+        then back as it was (a failed block's transaction is rolled back, with
+        the setting)."""
+        [(previous,)] = self.env.execute_query(SQL("SELECT current_setting('jit')"))
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
+        yield
+        self.env.cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", previous))
+
     def _extract(self, company, today, settings):
-        """Everything the engine needs, for all customers of ``company``: three
-        grouped queries."""
+        """The figures of all customers of ``company`` that the engine needs, and
+        their lifecycle stages: one grouped query."""
         self.env.flush_all()
         since = today - relativedelta(months=settings["period_months"])
         half = today - relativedelta(months=settings["period_months"] // 2 or 1)
-        transactions = self._transactions_sql(company, settings["transactions"])
         self.env.cr.execute(
             SQL(
                 """
-                WITH revenue AS (
-                    SELECT partner_id,
-                           SUM(amount) FILTER (
-                               WHERE invoice_date >= %(since)s) AS revenue,
-                           SUM(amount) FILTER (
-                               WHERE invoice_date >= %(half)s) AS recent,
-                           SUM(amount) FILTER (
-                               WHERE invoice_date >= %(since)s
-                                 AND invoice_date < %(half)s) AS earlier
-                      FROM (%(revenue)s) move
-                  GROUP BY partner_id
-                ),
-                tx_day AS (
-                    SELECT partner_id, day, SUM(amount) AS amount
-                      FROM (%(transactions)s) tx
-                     WHERE day <= %(today)s
+                WITH tx_day AS (
+                    SELECT partner_id, day, SUM(revenue) AS revenue,
+                           SUM(amount) AS amount
+                      FROM (%(rows)s) tx
                   GROUP BY partner_id, day
                 ),
+                -- Revenue by period; the days with a transaction (an amount).
                 tx AS (
-                    SELECT partner_id, COUNT(*) AS days, MIN(day) AS first_day,
-                           MAX(day) AS last_day,
-                           COUNT(*) FILTER (WHERE day >= %(since)s) AS period_count,
-                           AVG(amount) FILTER (WHERE day > first_day_of) AS repeat_value
-                      FROM (SELECT tx_day.*, MIN(day) OVER (PARTITION BY partner_id)
-                                   AS first_day_of FROM tx_day) ordered
+                    SELECT partner_id,
+                           SUM(revenue) FILTER (WHERE day >= %(since)s) AS revenue,
+                           SUM(revenue) FILTER (WHERE day >= %(half)s) AS recent,
+                           SUM(revenue) FILTER (
+                               WHERE day >= %(since)s AND day < %(half)s)
+                               AS earlier,
+                           COUNT(amount) AS days,
+                           MIN(day) FILTER (WHERE amount IS NOT NULL) AS first_day,
+                           MAX(day) FILTER (WHERE amount IS NOT NULL) AS last_day,
+                           COUNT(amount) FILTER (WHERE day >= %(since)s)
+                               AS period_count,
+                           -- the mean of the days after the first one: the first
+                           -- day's amount is the least [day, amount]'s
+                           (SUM(amount) - (MIN(ARRAY[day - %(today)s, amount])
+                                FILTER (WHERE amount IS NOT NULL))[2])
+                               / NULLIF(COUNT(amount) - 1, 0) AS repeat_value
+                      FROM tx_day
                   GROUP BY partner_id
                 ),
                 survey AS (
@@ -376,8 +449,11 @@ class LabSegmentSnapshot(models.Model):
                        AND state NOT IN ('closed', 'rejected')
                   GROUP BY partner_id
                 ),
+                -- The counted samples of the period are the service-quality
+                -- rows of samples.
                 service AS (
                     SELECT partner_id,
+                           SUM(sample_count) AS sample_count,
                            LEAST(AVG(resolution_on_time_rate),
                                  AVG(turnaround_kept_rate),
                                  AVG(commitment_kept_rate),
@@ -386,18 +462,10 @@ class LabSegmentSnapshot(models.Model):
                       FROM (%(service)s) quality
                      WHERE company_id = %(company)s AND date >= %(since)s
                   GROUP BY partner_id
-                ),
-                sample AS (
-                    SELECT partner_id, COUNT(*) AS sample_count
-                      FROM lab_sample
-                     WHERE company_id = %(company)s
-                       AND state NOT IN %(uncounted)s
-                       AND received_datetime >= %(since)s
-                  GROUP BY partner_id
                 )
-                SELECT partner.id AS partner_id,
-                       COALESCE(revenue.revenue, 0) AS revenue,
-                       revenue.recent, revenue.earlier,
+                SELECT partner.id AS partner_id, partner.lifecycle_stage,
+                       COALESCE(tx.revenue, 0) AS revenue,
+                       tx.recent, tx.earlier,
                        COALESCE(tx.days, 0) AS days,
                        %(today)s - tx.first_day AS age,
                        tx.last_day - tx.first_day AS span,
@@ -406,18 +474,17 @@ class LabSegmentSnapshot(models.Model):
                        tx.repeat_value,
                        survey.satisfaction,
                        COALESCE(complaint.open_complaints, 0) AS open_complaints,
-                       COALESCE(sample.sample_count, 0) AS sample_count,
+                       COALESCE(service.sample_count, 0) AS sample_count,
                        service.service_kept
                   FROM res_partner partner
-             LEFT JOIN revenue ON revenue.partner_id = partner.id
              LEFT JOIN tx ON tx.partner_id = partner.id
              LEFT JOIN survey ON survey.partner_id = partner.id
              LEFT JOIN complaint ON complaint.partner_id = partner.id
-             LEFT JOIN sample ON sample.partner_id = partner.id
              LEFT JOIN service ON service.partner_id = partner.id
                  WHERE partner.is_company AND partner.active
-                   AND (partner.company_id IS NULL OR partner.company_id = %(company)s)
-                   AND (revenue.partner_id IS NOT NULL OR tx.partner_id IS NOT NULL
+                   AND (partner.company_id IS NULL
+                        OR partner.company_id = %(company)s)
+                   AND (tx.partner_id IS NOT NULL
                         OR partner.customer_category IS NOT NULL)
               ORDER BY partner.id
                 """,
@@ -425,11 +492,11 @@ class LabSegmentSnapshot(models.Model):
                 half=half,
                 today=today,
                 company=company.id,
-                transactions=transactions,
-                revenue=revenue_sql(company_id=company.id),
+                rows=self._revenue_and_transactions_sql(
+                    company, today, settings["transactions"]
+                ),
                 service=self.env["lab.service.quality"]._table_query,
                 answered=ANSWERED_STATES,
-                uncounted=UNCOUNTED_STATES,
             )
         )
         # As columns (a tuple per name): no dict per customer.
@@ -439,7 +506,17 @@ class LabSegmentSnapshot(models.Model):
         if rows:
             columns.update(zip(names, zip(*rows, strict=True), strict=True))
         del rows
-        categories = self.env.execute_query(
+        return {
+            "today": today,
+            "partner_ids": list(columns.pop("partner_id")),
+            "lifecycle_stages": columns.pop("lifecycle_stage"),
+            "columns": columns,
+        }
+
+    def _categories_bought(self, company):
+        """The (customer, product category) pairs of the posted invoices of
+        ``company``, and the categories' names: {category: name}."""
+        bought = self.env.execute_query(
             SQL(
                 """
                 SELECT DISTINCT move.commercial_partner_id, template.categ_id
@@ -455,37 +532,30 @@ class LabSegmentSnapshot(models.Model):
                 company.id,
             )
         )
-        category_names = dict(
+        names = dict(
             self.env.execute_query(
                 SQL("SELECT id, complete_name FROM product_category")
             )
         )
-        return {
-            "today": today,
-            "partner_ids": list(columns.pop("partner_id")),
-            "columns": columns,
-            "categories": categories,
-            "category_names": category_names,
-        }
+        return bought, names
 
     def _insert(self, columns):
-        """Write the snapshot rows (``columns``: a list per name of KEY_COLUMNS
-        and the engine's RESULT_COLUMNS) with one COPY (as Odoo writes its
+        """Write the snapshot rows (``columns``: a list per name of KEY_COLUMNS,
+        the engine's RESULT_COLUMNS and the suggested categories) with one COPY (as Odoo writes its
         external ids in bulk): several times faster than an INSERT at 100,000
         rows."""
         from ..analytics.engine import RESULT_COLUMNS  # noqa: PLC0415 (numpy)
 
         if not columns["partner_id"]:
             return
-        names = (*KEY_COLUMNS, *RESULT_COLUMNS)
+        names = (*KEY_COLUMNS, *RESULT_COLUMNS, "suggested_categories")
         rows = zip(*(columns[name] for name in names), strict=True)
-        lines = ("\t".join([_copy_text(value) for value in row]) for row in rows)
         # The COPY protocol does not work with a wait callback (gevent).
         callback = psycopg2.extensions.get_wait_callback()
         psycopg2.extensions.set_wait_callback(None)
         try:
             self.env.cr.copy_from(
-                io.StringIO("\n".join(lines)),
+                _CopyRows(rows),
                 table="lab_segment_snapshot",
                 columns=names,
             )
@@ -494,17 +564,24 @@ class LabSegmentSnapshot(models.Model):
         self.invalidate_model()
 
     def _latest_levels(self, company, partner_ids):
-        """The churn level of each customer's latest snapshot before today."""
+        """The churn level of the latest snapshot of each of the customers
+        ``partner_ids`` that has one: one lookup in the snapshots' index per
+        customer."""
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (partner_id) partner_id, churn_level
-                  FROM lab_segment_snapshot
-                 WHERE company_id = %s AND partner_id = ANY(%s)
-              ORDER BY partner_id, date DESC, id DESC
+                SELECT customer.id, latest.churn_level
+                  FROM unnest(%s::int[]) AS customer(id)
+                  JOIN LATERAL (
+                           SELECT churn_level
+                             FROM lab_segment_snapshot
+                            WHERE partner_id = customer.id AND company_id = %s
+                         ORDER BY date DESC, id DESC
+                            LIMIT 1
+                       ) latest ON TRUE
                 """,
-                company.id,
                 partner_ids,
+                company.id,
             )
         )
         return dict(rows)
@@ -645,9 +722,10 @@ class LabSegmentSnapshot(models.Model):
         """The lifecycle stage follows the segments; a customer marked lost by a
         manager (with its reason) stays lost.
 
-        One UPDATE per stage, in SQL: the stage is not tracked (a first run
-        changes every customer's, and a chatter message each costs some 3.5 ms:
-        a minute at 20,000 customers); a manager's loss is, through its reason.
+        One UPDATE of the customers whose stage changes, in SQL: the stage is not
+        tracked (a first run changes every customer's, and a chatter message
+        each costs some 3.5 ms: a minute at 20,000 customers); a manager's loss
+        is, through its reason.
         """
         import numpy as np  # noqa: PLC0415 (as the engine, numpy on demand)
 
@@ -668,18 +746,19 @@ class LabSegmentSnapshot(models.Model):
             ["prospect", "new", "at_risk", "loyal"],
             "active",
         )
-        stages = {
-            name: partner_ids[stage == name].tolist() for name in np.unique(stage)
-        }
-        for stage, partner_ids in stages.items():
+        current = np.array([name or "" for name in data["lifecycle_stages"]])[at]
+        changed = (stage != current) & (current != "lost")
+        if changed.any():
             self.env.cr.execute(
                 SQL(
-                    """UPDATE res_partner SET lifecycle_stage = %s
-                        WHERE id = ANY(%s) AND lifecycle_stage IS DISTINCT FROM %s
-                          AND lifecycle_stage IS DISTINCT FROM 'lost'""",
-                    stage,
-                    partner_ids,
-                    stage,
+                    """UPDATE res_partner partner SET lifecycle_stage = customer.stage
+                         FROM unnest(%s::int[], %s::varchar[])
+                              AS customer(id, stage)
+                        WHERE partner.id = customer.id
+                          AND partner.lifecycle_stage IS DISTINCT FROM customer.stage
+                          AND partner.lifecycle_stage IS DISTINCT FROM 'lost'""",
+                    partner_ids[changed].tolist(),
+                    stage[changed].tolist(),
                 )
             )
         self.env["res.partner"].invalidate_model(["lifecycle_stage"])

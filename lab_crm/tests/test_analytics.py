@@ -575,6 +575,31 @@ def test_cross_selling_recommendations_by_hand():
     assert categories[5].tolist() == [-1]
 
 
+def test_engine_suggestions_by_hand():
+    # Categories Alpha 7, Beta 3, Gamma 5 (no name: its id), Delta 9; columns by
+    # id: Beta, Gamma, Alpha, Delta. Customers 40 and 10 buy Alpha, Beta and
+    # Gamma, 30 Alpha, 20 and 50 Delta; 99 is not a customer of this run.
+    # Of 5: s(Alpha) 3/5, s(Beta) = s(Gamma) = s(Delta) 2/5; Alpha with Beta 2/5,
+    # so lift(Alpha -> Beta) = (2/5 / 3/5) / (2/5) = 5/3 > 1, as Alpha -> Gamma;
+    # Delta is bought with nothing: lifts 0. Customer 30 gets Beta and Gamma
+    # (a tie, in column order); the others nothing above a lift of 1.
+    bought = [
+        (40, 7), (40, 3), (40, 5), (10, 7), (10, 3), (10, 5),
+        (30, 7), (20, 9), (50, 9), (99, 9),
+    ]  # fmt: skip
+    names = {7: "Alpha", 3: "Beta", 9: "Delta"}
+    assert engine.suggestions([40, 10, 30, 20, 50], bought, names) == [
+        None,
+        None,
+        "Beta, 5",
+        None,
+        None,
+    ]
+    # Fewer than two categories, or no customer: nothing to suggest.
+    assert engine.suggestions([40, 10], [(40, 7), (10, 7)], names) == [None, None]
+    assert engine.suggestions([], bought, names) == []
+
+
 # Churn ------------------------------------------------------------------------
 
 
@@ -693,8 +718,6 @@ def _forty_customers():
         "today": today,
         "partner_ids": list(range(1, 41)),
         "columns": {name: [row[name] for row in rows] for name in engine.INPUT_COLUMNS},
-        "categories": [],
-        "category_names": {},
     }
     return data, settings
 

@@ -180,6 +180,18 @@ class TestSegmentation(LabSampleCommon):
         self.assertEqual(quiet.lifecycle_stage, "at_risk")
         action = quiet.action_view_relationship_curve()
         self.assertEqual(self.Snapshot.search(action["domain"]), history)
+        # Run again the same day: today's row is replaced, and the customer,
+        # already at high risk, gets no second activity.
+        with freeze_time("2026-06-30"):
+            self.Snapshot._recompute()
+        self.assertEqual(
+            self.Snapshot.search([("partner_id", "=", quiet.id)], order="date"),
+            history[0]
+            | self.Snapshot.search(
+                [("partner_id", "=", quiet.id), ("date", "=", "2026-06-30")]
+            ),
+        )
+        self.assertEqual(len(quiet.activity_ids), 1)
 
     @freeze_time("2026-06-30")
     def test_lifecycle_follows_the_segments_but_lost_stays_lost(self):
@@ -189,10 +201,103 @@ class TestSegmentation(LabSampleCommon):
         self._move(gone, 300, "2026-05-02")
         gone.write({"lifecycle_stage": "lost", "lifecycle_lost_reason": "competitor"})
         prospect = self._customer("Prospect")
+        # Set by hand, without a transaction: the run sets it back to prospect.
+        hopeful = self._customer("Hopeful", lifecycle_stage="loyal")
+        self.env.cr.execute("SET LOCAL jit = on")
         self.Snapshot._recompute()
         self.assertEqual(newcomer.lifecycle_stage, "new")
         self.assertEqual(gone.lifecycle_stage, "lost")
         self.assertEqual(prospect.lifecycle_stage, "prospect")
+        self.assertEqual(hopeful.lifecycle_stage, "prospect")
+        # The run reads with PostgreSQL's JIT off, and leaves it as it was.
+        self.env.cr.execute("SHOW jit")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
+
+    @freeze_time("2026-06-30")
+    def test_invoice_days_as_transactions(self):
+        """With transactions = invoices (the default), a transaction is a day
+        with invoices; the revenue is invoices minus credit notes, by period."""
+        customer = self._customer("Invoice Days Ltd")
+        self._move(customer, 1000, "2025-05-01")  # before the 12 months
+        self._move(customer, 100, "2026-03-02")
+        self._move(customer, 200, "2026-03-02")  # same day: 300 in all
+        self._move(customer, 50, "2026-04-01", move_type="out_refund")
+        self._move(customer, 400, "2026-05-04")
+        settings = self.Snapshot._settings()
+        data = self.Snapshot._extract(self.env.company, date(2026, 6, 30), settings)
+        at = data["partner_ids"].index(customer.id)
+        row = {name: values[at] for name, values in data["columns"].items()}
+        # Since 2025-06-30: 100 + 200 - 50 + 400 = 650, all of it since the half
+        # (2025-12-30), none before it.
+        self.assertEqual(
+            (row["revenue"], row["recent"], row["earlier"]), (650, 650, None)
+        )
+        # Three days with invoices, two of them in the 12 months; the credit
+        # note is not a transaction.
+        self.assertEqual((row["days"], row["period_count"]), (3, 2))
+        # First 2025-05-01, 425 days before 2026-06-30 (365 + 30 + 30); last
+        # 2026-05-04, 57 days before (27 + 30), 368 after the first (365 + 3).
+        self.assertEqual((row["age"], row["recency"], row["span"]), (425, 57, 368))
+        self.assertEqual(row["repeat_value"], 350)  # (300 + 400) / 2
+        self.assertEqual(data["lifecycle_stages"][at], "prospect")
+
+    @freeze_time("2026-06-30")
+    def test_suggested_services_from_the_categories_bought(self):
+        # As in test_analytics.test_engine_suggestions_by_hand: Alpha is bought
+        # with Beta and Gamma twice (lift 5/3), Delta alone; the customer buying
+        # Alpha only is offered Beta and Gamma.
+        categories = {
+            name: self.env["product.category"].create({"name": name})
+            for name in ("Alpha", "Beta", "Gamma", "Delta")
+        }
+        products = {
+            name: self.env["product.product"].create(
+                {"name": f"{name} test", "type": "service", "categ_id": category.id}
+            )
+            for name, category in categories.items()
+        }
+        baskets = {
+            "Both One": ("Alpha", "Beta", "Gamma"),
+            "Both Two": ("Alpha", "Beta", "Gamma"),
+            "Alpha Only": ("Alpha",),
+            "Delta One": ("Delta",),
+            "Delta Two": ("Delta",),
+        }
+        customers = {}
+        for name, basket in baskets.items():
+            customers[name] = self._customer(name)
+            move = self.env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customers[name].id,
+                    "invoice_date": "2026-06-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": products[item].id,
+                                "price_unit": 100,
+                                "tax_ids": [],
+                            }
+                        )
+                        for item in basket
+                    ],
+                }
+            )
+            move.action_post()
+        self.Snapshot._recompute()
+        self.assertEqual(
+            {
+                name: customer.lab_segment_snapshot_id.suggested_categories
+                for name, customer in customers.items()
+            },
+            {
+                "Both One": False,
+                "Both Two": False,
+                "Alpha Only": "Beta, Gamma",
+                "Delta One": False,
+                "Delta Two": False,
+            },
+        )
 
     @freeze_time("2026-06-30")
     def test_sample_days_as_transactions(self):
@@ -212,11 +317,15 @@ class TestSegmentation(LabSampleCommon):
         )  # 200
         sample("2026-05-04", self.colour)  # 300
         sample("2026-05-20", self.tensile).write({"state": "cancelled"})
+        # The revenue still comes from the invoices, which are no transactions.
+        self._move(customer, 900, "2026-02-01")
         settings = self.Snapshot._settings({"transactions": "samples"})
         data = self.Snapshot._extract(self.env.company, date(2026, 6, 30), settings)
         at = data["partner_ids"].index(customer.id)
         row = {name: values[at] for name, values in data["columns"].items()}
         self.assertEqual(row["days"], 3)
+        self.assertEqual(row["revenue"], 900)
+        self.assertEqual(row["sample_count"], 4)  # five, one cancelled
         # First on 2026-03-02, 120 days before 2026-06-30 (29 + 30 + 31 + 30);
         # last on 2026-05-04, 57 days before (27 + 30), 63 after the first.
         self.assertEqual((row["age"], row["recency"], row["span"]), (120, 57, 63))

@@ -14,7 +14,9 @@
         "resource",
         "spreadsheet_dashboard",
     ],
-    "external_dependencies": {"python": ["python-stdnum", "numpy", "scipy"]},
+    "external_dependencies": {
+        "python": ["python-stdnum", "numpy", "scipy", "threadpoolctl"]
+    },
     "data": [
         "security/lab_crm_groups.xml",
         "security/ir.model.access.csv",

@@ -5,6 +5,8 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import optimize
 
+from ._blas import one_thread
+
 # Bounds on the log of each parameter: exp(-30) .. exp(30) keeps every term of the
 # likelihoods finite while leaving far more room than any real data set needs.
 LOG_BOUND = 30.0
@@ -65,14 +67,15 @@ def maximise(neg_mean_ll_and_grad, log_initial, total_weight, param_type, max_it
     ``param_type(*exp(log_params))``.
     """
     log_initial = np.asarray(log_initial, dtype=float)
-    result = optimize.minimize(
-        neg_mean_ll_and_grad,
-        log_initial,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(-LOG_BOUND, LOG_BOUND)] * log_initial.size,
-        options={"maxiter": max_iter, "ftol": 1e-13, "gtol": 1e-9},
-    )
+    with one_thread():
+        result = optimize.minimize(
+            neg_mean_ll_and_grad,
+            log_initial,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(-LOG_BOUND, LOG_BOUND)] * log_initial.size,
+            options={"maxiter": max_iter, "ftol": 1e-13, "gtol": 1e-9},
+        )
     params = param_type(*(float(v) for v in np.exp(result.x)))
     # The gradient's components that point out of the box do not count.
     gradient = np.where(

@@ -18,6 +18,7 @@ import math
 import numpy as np
 
 from . import bgnbd, churn, clv, crosssell, gammagamma, loyalty, pareto, rfm
+from ._blas import one_thread
 
 # Days counted for a customer that never bought, in the recency ranking.
 NEVER_RECENCY_DAYS = 3650
@@ -84,7 +85,11 @@ def run(data, settings, fits=None):
     a few steps when the data moved little; the parameters fitted now are written
     back to it.
     """
-    fits = {} if fits is None else fits
+    with one_thread():
+        return _run(data, settings, {} if fits is None else fits)
+
+
+def _run(data, settings, fits):
     columns = data["columns"]
     if not len(data["partner_ids"]):
         return {name: [] for name in RESULT_COLUMNS}

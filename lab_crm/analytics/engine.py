@@ -11,7 +11,6 @@ suggest from the product categories each customer bought. No database here:
 plain numbers in, plain numbers out.
 """
 
-import itertools
 import json
 import math
 
@@ -299,23 +298,22 @@ def suggestions(partner_ids, bought, names):
     does not buy (``crosssell.recommendations``), comma-separated, None where
     there is none: a list in the order of ``partner_ids``.
 
-    ``bought``: (customer, category) pairs, each customer's categories (others'
-    customers are ignored); ``names``: {category: name}, the id where missing.
+    ``bought``: the customers and the categories they bought, two sequences of
+    as many ids (others' customers are ignored); ``names``: {category: name},
+    the id where missing.
     """
     ids = np.asarray(partner_ids, dtype=np.int64)
-    pairs = np.fromiter(
-        itertools.chain.from_iterable(bought), dtype=np.int64, count=2 * len(bought)
-    ).reshape(-1, 2)
-    category_ids = np.unique(pairs[:, 1])
+    buyers, bought = (np.asarray(column, dtype=np.int64) for column in bought)
+    category_ids = np.unique(bought)
     if len(ids) == 0 or len(category_ids) < 2:
         return [None] * len(ids)
     # Each pair's row (of its customer; -1 for another's) and column.
     row_of = np.full(ids.max() + 2, -1)  # the last one for greater ids
     row_of[ids] = np.arange(len(ids))
-    row = row_of[np.minimum(pairs[:, 0], ids.max() + 1)]
+    row = row_of[np.minimum(buyers, ids.max() + 1)]
     known = row >= 0
     matrix = np.zeros((len(ids), len(category_ids)), dtype=bool)
-    matrix[row[known], np.searchsorted(category_ids, pairs[known, 1])] = True
+    matrix[row[known], np.searchsorted(category_ids, bought[known])] = True
     best, _scores = crosssell.recommendations(matrix, top_k=3, min_score=1.0)
     # The same few choices recur: each is named once (a choice as one number:
     # its columns + 1 in base k + 1).

@@ -185,23 +185,21 @@ class LabModelCheck(models.Model):
     def _transactions(self, company, source, holdout_end):
         """(customer ids, day numbers, values) of ``company``'s transactions up
         to ``holdout_end``: the segmentation's query, one row per customer and
-        day, in three sequences (numpy does the rest column-wise)."""
+        day, read as three arrays (numpy does the rest column-wise)."""
         self.env.flush_all()
-        rows = self.env.execute_query(
+        Snapshot = self.env["lab.segment.snapshot"]
+        rows = Snapshot._read_columns(
             SQL(
-                """SELECT partner_id, day - DATE '0001-01-01' + 1,
-                          COALESCE(SUM(amount), 0)
+                """SELECT partner_id, day - DATE '0001-01-01' + 1 AS day,
+                          COALESCE(SUM(amount), 0)::float8 AS amount
                      FROM (%s) tx
                     WHERE day <= %s AND partner_id IS NOT NULL
                  GROUP BY partner_id, day""",
-                self.env["lab.segment.snapshot"]._transactions_sql(company, source),
+                Snapshot._transactions_sql(company, source),
                 holdout_end,
             )
         )
-        if not rows:
-            return [], [], []
-        partner, day, amount = zip(*rows, strict=True)
-        return partner, day, amount
+        return rows["partner_id"], rows["day"], rows["amount"]
 
     @api.model
     def _result_values(self, result):

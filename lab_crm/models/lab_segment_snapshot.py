@@ -1,3 +1,4 @@
+import io
 import math
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from odoo.tools import SQL, format_list
 from ..report.revenue import revenue_sql
 from .lab_sample import UNCOUNTED_STATES
 from .lab_survey import ANSWERED_STATES
+from .res_partner import LIFECYCLE_STAGES
 
 TIERS = [("A", "A - High value"), ("B", "B - Ordinary"), ("C", "C - Others")]
 LOYALTY_TYPES = [
@@ -110,6 +112,18 @@ class _CopyRows:
         return "\n".join(map("\t".join, zip(*texts, strict=True))) + "\n"
 
     readline = read
+
+
+@contextmanager
+def _copy_protocol():
+    """The COPY protocol does not work with a wait callback (gevent): none in
+    this block, then back."""
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        yield
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
 
 
 def _engine():
@@ -426,12 +440,15 @@ class LabSegmentSnapshot(models.Model):
         self.env.cr.execute(SQL("SELECT set_config('jit', %s, TRUE)", previous))
 
     def _extract(self, company, today, settings):
-        """The figures of all customers of ``company`` that the engine needs, and
-        their lifecycle stages: one grouped query."""
+        """The figures of all customers of ``company`` that the engine needs
+        (``engine.INPUT_COLUMNS``, float arrays, NaN where unknown) and their
+        lifecycle stages: one grouped query, read as columns."""
+        import numpy as np  # noqa: PLC0415 (as the engine, numpy on demand)
+
         self.env.flush_all()
         since = today - relativedelta(months=settings["period_months"])
         half = today - relativedelta(months=settings["period_months"] // 2 or 1)
-        self.env.cr.execute(
+        figures = self._read_columns(
             SQL(
                 """
                 WITH tx_day AS (
@@ -490,19 +507,24 @@ class LabSegmentSnapshot(models.Model):
                      WHERE company_id = %(company)s AND date >= %(since)s
                   GROUP BY partner_id
                 )
-                SELECT partner.id AS partner_id, partner.lifecycle_stage,
-                       COALESCE(tx.revenue, 0) AS revenue,
-                       tx.recent, tx.earlier,
-                       COALESCE(tx.days, 0) AS days,
-                       %(today)s - tx.first_day AS age,
-                       tx.last_day - tx.first_day AS span,
-                       %(today)s - tx.last_day AS recency,
-                       COALESCE(tx.period_count, 0) AS period_count,
-                       tx.repeat_value,
-                       survey.satisfaction,
-                       COALESCE(complaint.open_complaints, 0) AS open_complaints,
-                       COALESCE(service.sample_count, 0) AS sample_count,
-                       service.service_kept
+                SELECT partner.id AS partner_id,
+                       COALESCE(array_position(%(stages)s::text[],
+                                               partner.lifecycle_stage::text),
+                                0) AS lifecycle_stage,
+                       COALESCE(tx.revenue::float8, 0) AS revenue,
+                       COALESCE(tx.recent::float8, 'NaN') AS recent,
+                       COALESCE(tx.earlier::float8, 'NaN') AS earlier,
+                       COALESCE(tx.days::float8, 0) AS days,
+                       COALESCE((%(today)s - tx.first_day)::float8, 'NaN') AS age,
+                       COALESCE((tx.last_day - tx.first_day)::float8, 'NaN') AS span,
+                       COALESCE((%(today)s - tx.last_day)::float8, 'NaN') AS recency,
+                       COALESCE(tx.period_count::float8, 0) AS period_count,
+                       COALESCE(tx.repeat_value::float8, 'NaN') AS repeat_value,
+                       COALESCE(survey.satisfaction::float8, 'NaN') AS satisfaction,
+                       COALESCE(complaint.open_complaints::float8, 0)
+                           AS open_complaints,
+                       COALESCE(service.sample_count::float8, 0) AS sample_count,
+                       COALESCE(service.service_kept::float8, 'NaN') AS service_kept
                   FROM res_partner partner
              LEFT JOIN tx ON tx.partner_id = partner.id
              LEFT JOIN survey ON survey.partner_id = partner.id
@@ -524,26 +546,22 @@ class LabSegmentSnapshot(models.Model):
                 ),
                 service=self.env["lab.service.quality"]._table_query,
                 answered=ANSWERED_STATES,
+                stages=[key for key, _label in LIFECYCLE_STAGES],
             )
         )
-        # As columns (a tuple per name): no dict per customer.
-        names = [column.name for column in self.env.cr.description]
-        rows = self.env.cr.fetchall()
-        columns = dict.fromkeys(names, ())
-        if rows:
-            columns.update(zip(names, zip(*rows, strict=True), strict=True))
-        del rows
+        stages = np.array(["", *(key for key, _label in LIFECYCLE_STAGES)])
         return {
             "today": today,
-            "partner_ids": list(columns.pop("partner_id")),
-            "lifecycle_stages": columns.pop("lifecycle_stage"),
-            "columns": columns,
+            "partner_ids": figures.pop("partner_id").tolist(),
+            "lifecycle_stages": stages[figures.pop("lifecycle_stage")],
+            "columns": figures,
         }
 
     def _categories_bought(self, company):
         """The (customer, product category) pairs of the posted invoices of
-        ``company``, and the categories' names: {category: name}."""
-        bought = self.env.execute_query(
+        ``company`` (two int arrays), and the categories' names: {category:
+        name}."""
+        bought = self._read_columns(
             SQL(
                 """
                 SELECT DISTINCT move.commercial_partner_id, template.categ_id
@@ -564,7 +582,50 @@ class LabSegmentSnapshot(models.Model):
                 SQL("SELECT id, complete_name FROM product_category")
             )
         )
-        return bought, names
+        return (bought["commercial_partner_id"], bought["categ_id"]), names
+
+    def _read_columns(self, query):
+        """The rows of ``query`` (``SQL``) as numpy arrays, by column name.
+
+        Its columns are float8, int4 or int8, never NULL (the query gives NaN for
+        an unknown float8). They are read with one binary COPY, whose rows then
+        all have one layout: one numpy record array, no Python object per value.
+        PostgreSQL's binary COPY format (big-endian): a 19-byte header and its
+        extension; per row, a 16-bit field count, then per field a 32-bit length
+        and the value; at the end, a 16-bit -1. The columns' names and types come
+        from the query run with no row.
+        """
+        import numpy as np  # noqa: PLC0415 (as the engine, numpy on demand)
+
+        self.env.cr.execute(SQL("SELECT * FROM (%s) query LIMIT 0", query))
+        kinds = {20: "i8", 23: "i4", 701: "f8"}  # PostgreSQL's type oids
+        columns = {
+            column.name: kinds[column.type_code] for column in self.env.cr.description
+        }
+        layout = [("fields", ">i2")]
+        for name, kind in columns.items():
+            layout += [(f"{name}_length", ">i4"), (name, f">{kind}")]
+        layout = np.dtype(layout)
+        data = io.BytesIO()
+        with _copy_protocol():
+            self.env.cr.copy_expert(
+                self.env.cr.mogrify(SQL("COPY (%s) TO STDOUT (FORMAT binary)", query)),
+                data,
+            )
+        data = data.getbuffer()
+        start = 19 + int.from_bytes(data[15:19], "big")
+        rows = np.frombuffer(
+            data, layout, count=(len(data) - start - 2) // layout.itemsize, offset=start
+        )
+        if not (
+            start + len(rows) * layout.itemsize + 2 == len(data)
+            and all(
+                (rows[f"{name}_length"] == np.dtype(kind).itemsize).all()
+                for name, kind in columns.items()
+            )
+        ):
+            raise ValueError(f"NULL values in the columns {list(columns)}")
+        return {name: rows[name].astype(kind) for name, kind in columns.items()}
 
     def _insert(self, columns):
         """Write the snapshot rows (``columns``: a list per name of KEY_COLUMNS,
@@ -575,17 +636,12 @@ class LabSegmentSnapshot(models.Model):
         if not columns["partner_id"]:
             return
         names = (*KEY_COLUMNS, *RESULT_COLUMNS, "suggested_categories")
-        # The COPY protocol does not work with a wait callback (gevent).
-        callback = psycopg2.extensions.get_wait_callback()
-        psycopg2.extensions.set_wait_callback(None)
-        try:
+        with _copy_protocol():
             self.env.cr.copy_from(
                 _CopyRows([columns[name] for name in names]),
                 table="lab_segment_snapshot",
                 columns=names,
             )
-        finally:
-            psycopg2.extensions.set_wait_callback(callback)
         self.invalidate_model()
 
     def _latest_levels(self, company, partner_ids):
@@ -771,7 +827,7 @@ class LabSegmentSnapshot(models.Model):
             ["prospect", "new", "at_risk", "loyal"],
             "active",
         )
-        current = np.array([name or "" for name in data["lifecycle_stages"]])[at]
+        current = data["lifecycle_stages"][at]
         changed = (stage != current) & (current != "lost")
         if changed.any():
             self.env.cr.execute(

@@ -583,10 +583,10 @@ def test_engine_suggestions_by_hand():
     # so lift(Alpha -> Beta) = (2/5 / 3/5) / (2/5) = 5/3 > 1, as Alpha -> Gamma;
     # Delta is bought with nothing: lifts 0. Customer 30 gets Beta and Gamma
     # (a tie, in column order); the others nothing above a lift of 1.
-    bought = [
-        (40, 7), (40, 3), (40, 5), (10, 7), (10, 3), (10, 5),
-        (30, 7), (20, 9), (50, 9), (99, 9),
-    ]  # fmt: skip
+    bought = (
+        [40, 40, 40, 10, 10, 10, 30, 20, 50, 99],  # the customers
+        [7, 3, 5, 7, 3, 5, 7, 9, 9, 9],  # the categories they bought
+    )
     names = {7: "Alpha", 3: "Beta", 9: "Delta"}
     assert engine.suggestions([40, 10, 30, 20, 50], bought, names) == [
         None,
@@ -596,7 +596,7 @@ def test_engine_suggestions_by_hand():
         None,
     ]
     # Fewer than two categories, or no customer: nothing to suggest.
-    assert engine.suggestions([40, 10], [(40, 7), (10, 7)], names) == [None, None]
+    assert engine.suggestions([40, 10], ([40, 10], [7, 7]), names) == [None, None]
     assert engine.suggestions([], bought, names) == []
 
 

@@ -103,7 +103,8 @@ class _CopyRows:
         self._count = len(columns[0]) if columns else 0
         self._at = 0
 
-    def read(self, size=-1):
+    # A file's read (COPY calls it), not a model's.
+    def read(self, size=-1):  # pylint: disable=method-required-super
         start, end = self._at, min(self._at + self.ROWS_PER_READ, self._count)
         self._at = end
         if start == end:
